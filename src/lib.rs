@@ -1,0 +1,12 @@
+//! imrdesk: the engine and review state behind the IMR reviewer workstation.
+//!
+//! Layers, one direction: `case`/`fact`/`request` (data) ← `ingest` and
+//! `extract` (records in, facts out) ← `guideline` and `engine` (criteria,
+//! answers, suggestions) ← `review` (the reviewer's work) ← `export` and, with
+//! the `gui` feature, `app` (the window). Nothing outside `app` depends on egui.
+
+pub mod assessment;
+pub mod case;
+pub mod fact;
+pub mod request;
+pub mod timeline;

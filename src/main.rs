@@ -1,0 +1,3 @@
+//! The `imrdesk` binary: the workstation window, and the command line for batch work.
+
+fn main() {}
