@@ -9,4 +9,5 @@ pub mod assessment;
 pub mod case;
 pub mod fact;
 pub mod request;
+pub mod review;
 pub mod timeline;

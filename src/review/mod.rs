@@ -1,0 +1,692 @@
+//! The reviewer's work on a case, kept apart from any window.
+//!
+//! [`ReviewState`] holds the case, the engine's analysis *as computed*, and
+//! everything the reviewer adds: answers and overrides with reasons, notes,
+//! decisions, rationales, status, signature and an audit log. It changes only
+//! through [`Command`]s applied by [`ReviewState::apply`], the single place
+//! where edits are checked, recorded for undo and written to the audit log.
+//! The GUI, the exporters and the tests all go through it, so a rule such as
+//! "a finalized review is read-only" holds everywhere at once.
+
+pub mod env;
+pub mod file;
+pub mod rule;
+pub mod training;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::assessment::{Analysis, Answer, Decision, ItemAssessment, Suggestion};
+use crate::case::{Case, FORMAT_VERSION, ItemId};
+
+pub use env::{Clock, FileSystem, FixedClock, MemoryFs, RealFs, SystemClock};
+
+/// How many undo steps are kept; older ones are dropped so a long session
+/// cannot grow memory without bound.
+pub const UNDO_CAP: usize = 200;
+
+/// Why the review exists: a real determination, or a training exercise in
+/// which the engine's answers start hidden and overrides need no reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    #[default]
+    Review,
+    Training,
+}
+
+/// Where the review stands. A finalized review is read-only until amended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    #[default]
+    Draft,
+    Finalized,
+    /// Reopened after finalization; editable, and finalized again when done.
+    Amended,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Draft => "Draft",
+            Status::Finalized => "Finalized",
+            Status::Amended => "Amended (reopened)",
+        })
+    }
+}
+
+/// The reviewer's answer to one criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionReview {
+    /// The criterion id, as in [`crate::assessment::CriterionResult::id`].
+    pub id: String,
+    /// The answer as it stands (starts as the engine's suggestion in review
+    /// mode, as "not documented" in training mode).
+    pub answer: Answer,
+    /// The reviewer's one-line reason when the answer differs from the engine's.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+/// The reviewer's work on one disputed item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemReview {
+    pub item: ItemId,
+    /// One entry per criterion of the engine's assessment, in the same order.
+    pub criteria: Vec<CriterionReview>,
+    /// The reviewer's decision; `None` until decided.
+    pub decision: Option<Decision>,
+    /// The suggested decision at the moment the reviewer decided, when the
+    /// two differ: the difference a later audit asks about.
+    #[serde(default)]
+    pub differs_from_suggestion: Option<Decision>,
+    /// The rationale the letter will print.
+    pub rationale: String,
+    /// Whether the reviewer typed in the rationale; a regenerated draft never
+    /// replaces edited text without being asked to.
+    pub rationale_edited: bool,
+    /// Private notes; never printed in the letter.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Who signed, when, and the hash of what they signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    pub reviewer_name: String,
+    /// Credentials as printed under the signature ("MD, Board Certified in …").
+    pub credentials: String,
+    pub signed_at: DateTime<Utc>,
+    /// SHA-256 (hex) over the canonical serialisation of the signed content.
+    pub content_hash: String,
+}
+
+/// One line of the audit log: what happened, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub action: String,
+}
+
+/// The reviewer's whole work on a case; see the module documentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewState {
+    /// File format version; newer files are refused when opened.
+    pub format_version: u32,
+    #[serde(default)]
+    pub mode: Mode,
+    pub case: Case,
+    /// The engine's output as it was when the review started.
+    pub analysis: Analysis,
+    /// One entry per disputed item, in item order.
+    pub items: Vec<ItemReview>,
+    pub status: Status,
+    pub signature: Option<Signature>,
+    /// Append-only; undo adds an entry rather than removing one.
+    pub audit: Vec<AuditEntry>,
+    #[serde(skip)]
+    history: History,
+}
+
+/// An edit to the review. Every change goes through [`ReviewState::apply`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Set a criterion's answer. A reason is kept when the answer differs
+    /// from the engine's; setting the engine's answer clears the override.
+    SetAnswer {
+        item: ItemId,
+        criterion: String,
+        answer: Answer,
+        reason: Option<String>,
+    },
+    /// Give or change the reason of an existing override.
+    SetOverrideReason {
+        item: ItemId,
+        criterion: String,
+        reason: String,
+    },
+    SetNote {
+        item: ItemId,
+        text: String,
+    },
+    /// The reviewer's decision (`None` withdraws it).
+    Decide {
+        item: ItemId,
+        decision: Option<Decision>,
+    },
+    /// Replace the rationale with the reviewer's text.
+    EditRationale {
+        item: ItemId,
+        text: String,
+    },
+    /// Replace the rationale with a fresh draft. Refused when the text was
+    /// edited unless `overwrite_edits` says the reviewer confirmed.
+    RegenerateRationale {
+        item: ItemId,
+        overwrite_edits: bool,
+    },
+    /// Check and sign; refused with the list of what is missing.
+    Finalize {
+        reviewer_name: String,
+        credentials: String,
+    },
+    /// Reopen a finalized review; the reason goes into the audit log.
+    Amend {
+        reason: String,
+    },
+    Undo,
+    Redo,
+}
+
+/// Something a review still lacks before it can be finalized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    ItemUndecided(ItemId),
+    RationaleEmpty(ItemId),
+    OverrideWithoutReason { item: ItemId, criterion: String },
+    ReviewerName,
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Missing::ItemUndecided(i) => write!(f, "Item {i}: no decision"),
+            Missing::RationaleEmpty(i) => write!(f, "Item {i}: the rationale is empty"),
+            Missing::OverrideWithoutReason { item, criterion } => write!(
+                f,
+                "Item {item}: the override of criterion \"{criterion}\" has no reason"
+            ),
+            Missing::ReviewerName => f.write_str("Reviewer name is not set (Settings)"),
+        }
+    }
+}
+
+/// Why a command was not applied. The review is unchanged when one is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the review is finalized and read-only; amend it to make changes")]
+    ReadOnly,
+    #[error("there is no disputed item {0}")]
+    UnknownItem(ItemId),
+    #[error("item {item} has no criterion \"{criterion}\"")]
+    UnknownCriterion { item: ItemId, criterion: String },
+    #[error("criterion \"{criterion}\" of item {item} is not overridden")]
+    NotOverridden { item: ItemId, criterion: String },
+    #[error("the rationale of item {0} was edited; confirm to replace it with a new draft")]
+    RationaleEdited(ItemId),
+    #[error("the review cannot be finalized yet: {}", list(.0))]
+    Incomplete(Vec<Missing>),
+    #[error("only a finalized review can be amended")]
+    NotFinalized,
+    #[error("an amendment needs a reason")]
+    AmendReasonRequired,
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error("nothing to redo")]
+    NothingToRedo,
+}
+
+fn list(missing: &[Missing]) -> String {
+    missing
+        .iter()
+        .map(|m| m.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The part of the state undo restores. The audit log and the signature
+/// are deliberately outside it: history is never rewritten.
+#[derive(Debug, Clone, PartialEq)]
+struct Snapshot {
+    label: String,
+    items: Vec<ItemReview>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct History {
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
+    /// Consecutive rationale edits of one item make one undo step, the way
+    /// typing in an editor undoes by the word group rather than by the key.
+    coalesce: Option<ItemId>,
+}
+
+impl ReviewState {
+    /// A new draft review whose answers start as the engine's suggestions and
+    /// whose rationales start as the engine's drafts.
+    pub fn new(case: Case, analysis: Analysis) -> Self {
+        let items = case
+            .items
+            .iter()
+            .map(|item| {
+                let assessment = analysis.items.iter().find(|a| a.item == item.id);
+                ItemReview {
+                    item: item.id,
+                    criteria: assessment
+                        .map(|a| {
+                            a.criteria
+                                .iter()
+                                .map(|c| CriterionReview {
+                                    id: c.id.clone(),
+                                    answer: c.answer,
+                                    override_reason: None,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    decision: None,
+                    differs_from_suggestion: None,
+                    rationale: assessment
+                        .map(|a| a.rationale_draft.clone())
+                        .unwrap_or_default(),
+                    rationale_edited: false,
+                    note: String::new(),
+                }
+            })
+            .collect();
+        ReviewState {
+            format_version: FORMAT_VERSION,
+            mode: Mode::Review,
+            case,
+            analysis,
+            items,
+            status: Status::Draft,
+            signature: None,
+            audit: Vec::new(),
+            history: History::default(),
+        }
+    }
+
+    /// A training exercise: every answer starts as "not documented" and the
+    /// rationales start empty, so nothing the engine found shows through.
+    pub fn new_training(case: Case, analysis: Analysis) -> Self {
+        let mut state = ReviewState::new(case, analysis);
+        state.mode = Mode::Training;
+        for item in &mut state.items {
+            for c in &mut item.criteria {
+                c.answer = Answer::NotDocumented;
+            }
+            item.rationale.clear();
+        }
+        state
+    }
+
+    /// Whether commands other than `Amend` are refused.
+    pub fn is_read_only(&self) -> bool {
+        self.status == Status::Finalized
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.history.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.history.redo.is_empty()
+    }
+
+    /// What the next undo would revert, for the menu label.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.history.undo.last().map(|s| s.label.as_str())
+    }
+
+    pub fn item_review(&self, id: ItemId) -> Option<&ItemReview> {
+        self.items.iter().find(|i| i.item == id)
+    }
+
+    pub fn assessment(&self, id: ItemId) -> Option<&ItemAssessment> {
+        self.analysis.items.iter().find(|a| a.item == id)
+    }
+
+    /// The engine's own answer to a criterion, as computed.
+    pub fn engine_answer(&self, item: ItemId, criterion: &str) -> Option<Answer> {
+        self.assessment(item)?
+            .criteria
+            .iter()
+            .find(|c| c.id == criterion)
+            .map(|c| c.answer)
+    }
+
+    /// Whether the reviewer's answer differs from the engine's.
+    pub fn is_override(&self, item: ItemId, criterion: &CriterionReview) -> bool {
+        self.mode == Mode::Review
+            && self
+                .engine_answer(item, &criterion.id)
+                .is_some_and(|a| a != criterion.answer)
+    }
+
+    /// The decision the current answers support, recomputed live from the
+    /// guideline's rule (see [`rule`]); `None` for an unknown item.
+    pub fn current_suggestion(&self, id: ItemId) -> Option<Suggestion> {
+        rule::suggest(self, id, 0)
+    }
+
+    /// Everything that stops the review from being finalized, in item order.
+    pub fn missing_for_finalize(&self, reviewer_name: &str) -> Vec<Missing> {
+        let mut missing = Vec::new();
+        for item in &self.items {
+            if item.decision.is_none() {
+                missing.push(Missing::ItemUndecided(item.item));
+            }
+            if item.rationale.trim().is_empty() {
+                missing.push(Missing::RationaleEmpty(item.item));
+            }
+            for c in &item.criteria {
+                let no_reason = c
+                    .override_reason
+                    .as_deref()
+                    .is_none_or(|r| r.trim().is_empty());
+                if self.is_override(item.item, c) && no_reason {
+                    missing.push(Missing::OverrideWithoutReason {
+                        item: item.item,
+                        criterion: c.id.clone(),
+                    });
+                }
+            }
+        }
+        if reviewer_name.trim().is_empty() {
+            missing.push(Missing::ReviewerName);
+        }
+        missing
+    }
+
+    /// SHA-256 (hex) of the case, the analysis, the reviewer's work and the
+    /// signer, serialised canonically (compact RON, fields in declaration
+    /// order, no maps), so the same content always hashes the same.
+    pub fn content_hash(
+        &self,
+        reviewer_name: &str,
+        credentials: &str,
+        signed_at: DateTime<Utc>,
+    ) -> String {
+        #[derive(Serialize)]
+        struct Signed<'a> {
+            case: &'a Case,
+            analysis: &'a Analysis,
+            items: &'a [ItemReview],
+            reviewer_name: &'a str,
+            credentials: &'a str,
+            signed_at: DateTime<Utc>,
+        }
+        let content = Signed {
+            case: &self.case,
+            analysis: &self.analysis,
+            items: &self.items,
+            reviewer_name,
+            credentials,
+            signed_at,
+        };
+        // Serialising plain data into a String cannot fail; should it ever,
+        // the empty text hashes to a value no real review matches.
+        let text = ron::to_string(&content).unwrap_or_default();
+        let digest = Sha256::digest(text.as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Whether a finalized review's signature matches its content. A draft
+    /// has nothing to verify and passes.
+    pub fn signature_valid(&self) -> bool {
+        match (&self.signature, self.status) {
+            (Some(sig), Status::Finalized) => {
+                self.content_hash(&sig.reviewer_name, &sig.credentials, sig.signed_at)
+                    == sig.content_hash
+            }
+            (None, Status::Finalized) => false,
+            _ => true,
+        }
+    }
+
+    /// Applies a command: checks it, records undo, changes the state, and
+    /// appends to the audit log. Returns the audit text of what was done.
+    pub fn apply(&mut self, cmd: Command, clock: &dyn Clock) -> Result<String, Refusal> {
+        let read_only_ok = matches!(cmd, Command::Amend { .. });
+        if self.is_read_only() && !read_only_ok {
+            return Err(Refusal::ReadOnly);
+        }
+        let action = match cmd {
+            Command::Undo => {
+                let snap = self.history.undo.pop().ok_or(Refusal::NothingToUndo)?;
+                let current = std::mem::replace(&mut self.items, snap.items);
+                self.history.redo.push(Snapshot {
+                    label: snap.label.clone(),
+                    items: current,
+                });
+                self.history.coalesce = None;
+                format!("Undo: {}", snap.label)
+            }
+            Command::Redo => {
+                let snap = self.history.redo.pop().ok_or(Refusal::NothingToRedo)?;
+                let current = std::mem::replace(&mut self.items, snap.items);
+                self.history.undo.push(Snapshot {
+                    label: snap.label.clone(),
+                    items: current,
+                });
+                self.history.coalesce = None;
+                format!("Redo: {}", snap.label)
+            }
+            Command::Finalize {
+                reviewer_name,
+                credentials,
+            } => {
+                let missing = self.missing_for_finalize(&reviewer_name);
+                if !missing.is_empty() {
+                    return Err(Refusal::Incomplete(missing));
+                }
+                let at = clock.now();
+                let hash = self.content_hash(&reviewer_name, &credentials, at);
+                let action = format!(
+                    "Finalized and signed by {reviewer_name} (hash {})",
+                    hash.get(..12).unwrap_or(&hash)
+                );
+                self.signature = Some(Signature {
+                    reviewer_name,
+                    credentials,
+                    signed_at: at,
+                    content_hash: hash,
+                });
+                self.status = Status::Finalized;
+                self.history = History::default();
+                action
+            }
+            Command::Amend { reason } => {
+                if self.status != Status::Finalized {
+                    return Err(Refusal::NotFinalized);
+                }
+                if reason.trim().is_empty() {
+                    return Err(Refusal::AmendReasonRequired);
+                }
+                self.status = Status::Amended;
+                self.signature = None;
+                self.history = History::default();
+                format!("Reopened for amendment: {}", reason.trim())
+            }
+            edit => {
+                let (label, coalesce) = self.check_edit(&edit)?;
+                let skip_snapshot = coalesce.is_some() && coalesce == self.history.coalesce;
+                if !skip_snapshot {
+                    self.history.undo.push(Snapshot {
+                        label: label.clone(),
+                        items: self.items.clone(),
+                    });
+                    if self.history.undo.len() > UNDO_CAP {
+                        self.history.undo.remove(0);
+                    }
+                }
+                self.history.redo.clear();
+                self.history.coalesce = coalesce;
+                self.perform(edit);
+                label
+            }
+        };
+        self.audit.push(AuditEntry {
+            at: clock.now(),
+            action: action.clone(),
+        });
+        Ok(action)
+    }
+
+    /// Validates an edit and describes it; the state is not touched. The
+    /// second value is the coalescing key for rationale typing.
+    fn check_edit(&self, cmd: &Command) -> Result<(String, Option<ItemId>), Refusal> {
+        let item_of = |id: ItemId| self.item_review(id).ok_or(Refusal::UnknownItem(id));
+        let criterion_of = |id: ItemId, c: &str| {
+            item_of(id)?
+                .criteria
+                .iter()
+                .find(|x| x.id == c)
+                .ok_or_else(|| Refusal::UnknownCriterion {
+                    item: id,
+                    criterion: c.to_string(),
+                })
+        };
+        Ok(match cmd {
+            Command::SetAnswer {
+                item,
+                criterion,
+                answer,
+                reason,
+            } => {
+                criterion_of(*item, criterion)?;
+                let why = reason
+                    .as_deref()
+                    .filter(|r| !r.trim().is_empty())
+                    .map(|r| format!(" — reason: {}", r.trim()))
+                    .unwrap_or_default();
+                (
+                    format!("Item {item}: criterion \"{criterion}\" set to {answer}{why}"),
+                    None,
+                )
+            }
+            Command::SetOverrideReason {
+                item,
+                criterion,
+                reason,
+            } => {
+                let c = criterion_of(*item, criterion)?;
+                if !self.is_override(*item, c) {
+                    return Err(Refusal::NotOverridden {
+                        item: *item,
+                        criterion: criterion.clone(),
+                    });
+                }
+                (
+                    format!(
+                        "Item {item}: reason for criterion \"{criterion}\": {}",
+                        reason.trim()
+                    ),
+                    None,
+                )
+            }
+            Command::SetNote { item, .. } => {
+                item_of(*item)?;
+                (format!("Item {item}: note edited"), None)
+            }
+            Command::Decide { item, decision } => {
+                item_of(*item)?;
+                let suggested = self.current_suggestion(*item).map(|s| s.decision);
+                let text = match (decision, suggested) {
+                    (None, _) => format!("Item {item}: decision withdrawn"),
+                    (Some(d), Some(s)) if *d != s => {
+                        format!("Item {item}: decided {d} (the suggestion was {s})")
+                    }
+                    (Some(d), _) => format!("Item {item}: decided {d}"),
+                };
+                (text, None)
+            }
+            Command::EditRationale { item, .. } => {
+                item_of(*item)?;
+                (format!("Item {item}: rationale edited"), Some(*item))
+            }
+            Command::RegenerateRationale {
+                item,
+                overwrite_edits,
+            } => {
+                let it = item_of(*item)?;
+                if it.rationale_edited && !overwrite_edits {
+                    return Err(Refusal::RationaleEdited(*item));
+                }
+                (format!("Item {item}: rationale regenerated"), None)
+            }
+            Command::Finalize { .. } | Command::Amend { .. } | Command::Undo | Command::Redo => {
+                (String::from("(not an edit)"), None)
+            }
+        })
+    }
+
+    /// Performs a checked edit.
+    fn perform(&mut self, cmd: Command) {
+        match cmd {
+            Command::SetAnswer {
+                item,
+                criterion,
+                answer,
+                reason,
+            } => {
+                let engine = self.engine_answer(item, &criterion);
+                let training = self.mode == Mode::Training;
+                if let Some(c) = self.criterion_mut(item, &criterion) {
+                    c.answer = answer;
+                    c.override_reason = if training || engine == Some(answer) {
+                        None
+                    } else {
+                        reason
+                            .map(|r| r.trim().to_string())
+                            .filter(|r| !r.is_empty())
+                            .or(c.override_reason.take())
+                    };
+                }
+            }
+            Command::SetOverrideReason {
+                item,
+                criterion,
+                reason,
+            } => {
+                if let Some(c) = self.criterion_mut(item, &criterion) {
+                    let r = reason.trim().to_string();
+                    c.override_reason = (!r.is_empty()).then_some(r);
+                }
+            }
+            Command::SetNote { item, text } => {
+                if let Some(i) = self.item_mut(item) {
+                    i.note = text;
+                }
+            }
+            Command::Decide { item, decision } => {
+                let suggested = self.current_suggestion(item).map(|s| s.decision);
+                if let Some(i) = self.item_mut(item) {
+                    i.decision = decision;
+                    i.differs_from_suggestion = match (decision, suggested) {
+                        (Some(d), Some(s)) if d != s => Some(s),
+                        _ => None,
+                    };
+                }
+            }
+            Command::EditRationale { item, text } => {
+                if let Some(i) = self.item_mut(item) {
+                    i.rationale = text;
+                    i.rationale_edited = true;
+                }
+            }
+            Command::RegenerateRationale { item, .. } => {
+                let draft = rule::draft_rationale(self, item);
+                if let Some(i) = self.item_mut(item) {
+                    i.rationale = draft;
+                    i.rationale_edited = false;
+                }
+            }
+            Command::Finalize { .. } | Command::Amend { .. } | Command::Undo | Command::Redo => {}
+        }
+    }
+
+    fn item_mut(&mut self, id: ItemId) -> Option<&mut ItemReview> {
+        self.items.iter_mut().find(|i| i.item == id)
+    }
+
+    fn criterion_mut(&mut self, id: ItemId, criterion: &str) -> Option<&mut CriterionReview> {
+        self.item_mut(id)?
+            .criteria
+            .iter_mut()
+            .find(|c| c.id == criterion)
+    }
+}

@@ -1,0 +1,175 @@
+//! The live decision rule and the rationale drafter over the reviewer's
+//! current answers.
+//!
+//! The engine computes its suggestion once, from its own answers. When the
+//! reviewer overrides an answer the suggestion must follow at once, without
+//! re-running extraction; this module recomputes it from the answers as they
+//! stand. While the answers equal the engine's, the engine's suggestion (and
+//! its reasons) is returned unchanged, so the two never disagree about the
+//! same inputs.
+
+use crate::assessment::{Answer, Decision, Suggestion};
+use crate::case::ItemId;
+
+use super::{Mode, ReviewState};
+
+/// Depth limit for following `depends_on` chains; a cycle in a damaged file
+/// must not recurse for ever.
+const MAX_DEPENDENCY_DEPTH: usize = 8;
+
+/// The suggestion for `id` from the current answers; see the module docs.
+pub(crate) fn suggest(state: &ReviewState, id: ItemId, depth: usize) -> Option<Suggestion> {
+    let assessment = state.assessment(id)?;
+    let review = state.item_review(id)?;
+    let unchanged = state.mode == Mode::Review
+        && review.criteria.iter().all(|c| {
+            state
+                .engine_answer(id, &c.id)
+                .is_some_and(|a| a == c.answer)
+        });
+    let mut suggestion = if unchanged {
+        assessment.suggestion.clone()
+    } else {
+        from_answers(state, id)?
+    };
+    if let Some(parent) = state.case.item(id).and_then(|i| i.depends_on)
+        && parent != id
+        && depth < MAX_DEPENDENCY_DEPTH
+    {
+        let parent_decision = state
+            .item_review(parent)
+            .and_then(|r| r.decision)
+            .or_else(|| suggest(state, parent, depth + 1).map(|s| s.decision));
+        if parent_decision == Some(Decision::NotMedicallyNecessary) {
+            let parent_text = state
+                .case
+                .item(parent)
+                .map(|i| i.disputed_text().to_string())
+                .unwrap_or_default();
+            suggestion = Suggestion {
+                decision: Decision::NotMedicallyNecessary,
+                reasons: vec![format!(
+                    "This service belongs to item {parent} ({parent_text}), which is not medically necessary."
+                )],
+                alternative: None,
+            };
+        }
+    }
+    Some(suggestion)
+}
+
+/// The all-criteria rule: a request is supported when every criterion of its
+/// guideline is met; otherwise the criteria not met or not documented are
+/// the reasons.
+fn from_answers(state: &ReviewState, id: ItemId) -> Option<Suggestion> {
+    let assessment = state.assessment(id)?;
+    let review = state.item_review(id)?;
+    let Some(guideline) = &assessment.guideline else {
+        return Some(Suggestion {
+            decision: Decision::NotMedicallyNecessary,
+            reasons: vec!["No guideline in the library addresses this request.".into()],
+            alternative: None,
+        });
+    };
+    let mut reasons = Vec::new();
+    for (c, result) in review.criteria.iter().zip(&assessment.criteria) {
+        if c.answer != Answer::Met {
+            reasons.push(format!("{} — {}.", result.question, c.answer));
+        }
+    }
+    Some(if reasons.is_empty() {
+        Suggestion {
+            decision: Decision::MedicallyNecessary,
+            reasons: vec![format!(
+                "Every criterion of {} is met on the current answers.",
+                guideline.title
+            )],
+            alternative: None,
+        }
+    } else {
+        Suggestion {
+            decision: Decision::NotMedicallyNecessary,
+            reasons,
+            alternative: assessment.suggestion.alternative.clone(),
+        }
+    })
+}
+
+/// A rationale draft for `id`: the engine's own draft while the answers and
+/// the decision agree with it; otherwise a fresh draft from the current
+/// answers (request → guideline → findings → conclusion).
+pub(crate) fn draft_rationale(state: &ReviewState, id: ItemId) -> String {
+    let Some(assessment) = state.assessment(id) else {
+        return String::new();
+    };
+    let Some(review) = state.item_review(id) else {
+        return String::new();
+    };
+    let suggestion = suggest(state, id, 0);
+    let decision = review.decision.or(suggestion.as_ref().map(|s| s.decision));
+    let answers_unchanged = review.criteria.iter().all(|c| {
+        state
+            .engine_answer(id, &c.id)
+            .is_some_and(|a| a == c.answer)
+    });
+    if state.mode == Mode::Review
+        && answers_unchanged
+        && decision == Some(assessment.suggestion.decision)
+        && !assessment.rationale_draft.trim().is_empty()
+    {
+        return assessment.rationale_draft.clone();
+    }
+    let request_text = state
+        .case
+        .item(id)
+        .map(|i| i.disputed_text().to_string())
+        .unwrap_or_else(|| assessment.request.text.clone());
+    let mut out = format!("The request is for {}.", request_text.trim_end_matches('.'));
+    match &assessment.guideline {
+        Some(g) => out.push_str(&format!(" The applicable guideline is {}.", g.citation)),
+        None => out.push_str(" No guideline in the library addresses this request."),
+    }
+    let (met, unmet): (Vec<_>, Vec<_>) = review
+        .criteria
+        .iter()
+        .zip(&assessment.criteria)
+        .partition(|(c, _)| c.answer == Answer::Met);
+    if !met.is_empty() {
+        let list: Vec<String> = met
+            .iter()
+            .map(|(_, r)| lower_first(r.question.trim_end_matches('?')))
+            .collect();
+        out.push_str(&format!(
+            " In this case the records support the following: {}.",
+            list.join("; ")
+        ));
+    }
+    for (c, r) in &unmet {
+        let q = r.question.trim_end_matches('?');
+        out.push_str(&match c.answer {
+            Answer::NotMet => format!(" The records show this is not met: {}.", lower_first(q)),
+            _ => format!(" The records do not document: {}.", lower_first(q)),
+        });
+    }
+    if let Some(alt) = suggestion.as_ref().and_then(|s| s.alternative.as_ref()) {
+        out.push_str(&format!(" {}", alt.trim()));
+        if !alt.trim_end().ends_with('.') {
+            out.push('.');
+        }
+    }
+    if let Some(d) = decision {
+        out.push_str(&format!(" Therefore, the request is {d}."));
+    }
+    out
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) if chars.clone().next().is_some_and(|c| c.is_lowercase()) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        Some(first) => std::iter::once(first).chain(chars).collect(),
+        None => String::new(),
+    }
+}
