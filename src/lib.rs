@@ -8,6 +8,7 @@
 pub mod assessment;
 pub mod case;
 pub mod fact;
+pub mod ingest;
 pub mod request;
 pub mod review;
 pub mod timeline;

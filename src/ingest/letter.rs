@@ -1,0 +1,706 @@
+//! Published IMR determination letters (pdftotext or pdf-extract text).
+//!
+//! A letter has four parts: a header of labelled fields, the reviewer's
+//! credentials, the clinical case summary and the item blocks (item, decision,
+//! guideline lines, rationale). The summary becomes the case's only document;
+//! everything after it is the expert's reasoning and goes into the
+//! [`Reference`], which the engine never reads.
+//!
+//! The parser works on lines with byte offsets so the summary stays an exact
+//! substring of the input, and it matches labels on whitespace-normalised text
+//! because PDF extraction moves spaces and sometimes reorders header lines.
+
+use std::path::Path;
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::{ImportError, normalize_ws, page_starts, parse_date};
+use crate::case::{
+    Case, CaseSource, DisputedItem, DocId, Document, DocumentKind, ExpertOutcome, ItemId,
+    PartialCertification, Patient, Priority, Reference, ReferenceItem, ReviewerCredentials, Sex,
+};
+
+const SUMMARY_HEADING: &str = "CLINICAL CASE SUMMARY";
+const ISSUES_HEADING: &str = "IMR ISSUES, DECISIONS AND RATIONALES";
+const METHOD_HEADING: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
+const LICENSURE_LABEL: &str = "State(s) of Licensure:";
+const SPECIALTY_LABEL: &str = "Certification(s)/Specialty:";
+const CA_LABEL: &str = "Claims Administrator guideline:";
+const MAXIMUS_LABEL: &str = "MAXIMUS guideline:";
+const RATIONALE_LABEL: &str = "Decision rationale:";
+
+/// Whether a text reads as a published determination letter rather than a
+/// clinical record: it has the issues heading, or the case-number header
+/// together with the case-summary heading.
+pub fn looks_like_letter(text: &str) -> bool {
+    let head: String = text.chars().take(200_000).collect();
+    let norm = normalize_ws(&head).to_ascii_uppercase();
+    norm.contains(ISSUES_HEADING)
+        || (norm.contains("CASE NUMBER:") && norm.contains(SUMMARY_HEADING))
+}
+
+/// One line of the input with its byte range (without the newline).
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    start: usize,
+    end: usize,
+    raw: &'a str,
+}
+
+impl<'a> Line<'a> {
+    /// The line without surrounding whitespace and form feeds.
+    fn clean(&self) -> &'a str {
+        self.raw.trim()
+    }
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for piece in text.split_inclusive('\n') {
+        let end = start + piece.len();
+        let body = piece.strip_suffix('\n').unwrap_or(piece);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        out.push(Line {
+            start,
+            end: start + body.len(),
+            raw: body,
+        });
+        start = end;
+    }
+    out
+}
+
+fn is_heading(line: &Line<'_>, heading: &str) -> bool {
+    normalize_ws(line.clean()).eq_ignore_ascii_case(heading)
+}
+
+static DATE_RE: &str = r"(\d{1,2}[/-]\d{1,2}[/-]\d{2,4})";
+
+static HEADER_FIELDS: Lazy<[(Field, Regex); 7]> = Lazy::new(|| {
+    let re = |p: &str| Regex::new(p).expect("static regex");
+    [
+        (
+            Field::CaseNumber,
+            re(r"(?i)Case Number:\s*([A-Z]{1,4}\d{2}-?\d{3,10})"),
+        ),
+        (
+            Field::Assigned,
+            re(&format!(r"(?i)Date Assigned:\s*{DATE_RE}")),
+        ),
+        (
+            Field::Injury,
+            re(&format!(r"(?i)Date of Injury:\s*{DATE_RE}")),
+        ),
+        (
+            Field::Decision,
+            re(&format!(r"(?i)Decision Date:\s*{DATE_RE}")),
+        ),
+        (
+            Field::Denial,
+            re(&format!(r"(?i)UR Denial Date:\s*{DATE_RE}")),
+        ),
+        (
+            Field::Application,
+            re(&format!(r"(?i)Application\s*(?:Received:?\s*)?{DATE_RE}")),
+        ),
+        (Field::Priority, re(r"(?i)Priority:\s*(Standard|Expedited)")),
+    ]
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    CaseNumber,
+    Assigned,
+    Injury,
+    Decision,
+    Denial,
+    Application,
+    Priority,
+}
+
+static AGE_SEX: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b[^.]{0,24}?\b(male|female|man|woman|gentleman|lady)\b",
+    )
+    .expect("static regex")
+});
+
+static SEX_ONLY: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:is|was) an?\s+(male|female|man|woman)\b").expect("static regex")
+});
+
+static DECISION_INLINE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(.*?):\s*(Upheld|Overturned)$").expect("static regex"));
+static DECISION_ALONE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(Upheld|Overturned)$").expect("static regex"));
+
+static PARTIAL_REMAINING: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)^(?:The request for\s+)?(.+?),?\s+was the original request\.\s*(.+?)\s+(?:was|were) authorized by the Claims Administrator\.\s*The remaining IMR eligible portion of the original request(?:,|\s+is|\s+was)?\s*(.+)$",
+    )
+    .expect("static regex")
+});
+static PARTIAL_ALTERNATIVE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)^(?:The request for\s+)?(.+?),?\s+was the original request\.\s*The Claims Administrator authorized\s+(.+?),?\s+leaving the original request IMR eligible\.\s*The original request,?\s*(.+)$",
+    )
+    .expect("static regex")
+});
+
+static ASSOCIATED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)\b(associated surgical|post[\s-]?op(erative(ly)?)?\b|pre[\s-]?op(erative)?\b|peri[\s-]?operative|assistant surgeon|surgical assistant|surgical clearance)",
+    )
+    .expect("static regex")
+});
+static SURGERY: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)(surgery|arthroscop|ectomy\b|otomy\b|plasty\b|desis\b|fusion|\brepair\b|\brelease\b|decompression|\bORIF\b|open reduction|internal fixation|reconstruction|replacement|debridement)",
+    )
+    .expect("static regex")
+});
+static NOT_SURGERY: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(consult|referral|refer\b|evaluation|eval\b|office visit|follow[\s-]?up|second opinion)")
+        .expect("static regex")
+});
+
+/// Parses a published determination letter into a case with its reference.
+///
+/// `origin` is recorded as the case source and named in errors. A text with
+/// no decided item is refused: without items there is nothing to review.
+pub fn letter_from_text(text: &str, origin: &Path) -> Result<Case, ImportError> {
+    let lines = split_lines(text);
+    let find = |heading: &str| lines.iter().position(|l| is_heading(l, heading));
+    let method_idx = find(METHOD_HEADING);
+    let summary_idx = find(SUMMARY_HEADING);
+    let issues_idx = find(ISSUES_HEADING);
+
+    let mut case = Case::new();
+    case.source = CaseSource::PublishedLetter(origin.to_path_buf());
+
+    // Header: everything before the first section we know.
+    let header_end = [method_idx, summary_idx, issues_idx]
+        .into_iter()
+        .flatten()
+        .min()
+        .and_then(|i| lines.get(i))
+        .map(|l| l.start)
+        .unwrap_or(text.len().min(2000));
+    parse_header(text.get(..header_end).unwrap_or(""), &mut case);
+
+    parse_credentials(&lines, &mut case.reviewer);
+
+    // Summary: from the heading (minus the fixed introduction) to the issues heading.
+    if let Some(si) = summary_idx {
+        let from = lines.get(si).map(|l| l.end).unwrap_or(0);
+        let to = issues_idx
+            .filter(|&ii| ii > si)
+            .and_then(|ii| lines.get(ii))
+            .map(|l| l.start)
+            .unwrap_or(text.len());
+        if let Some((s, e)) = summary_span(text, from, to) {
+            let body = &text[s..e];
+            case.patient = patient_from_summary(body);
+            case.documents.push(Document {
+                id: DocId(0),
+                kind: DocumentKind::CaseSummary,
+                title: DocumentKind::CaseSummary.label().to_string(),
+                date: case.meta.decision_date,
+                text: body.to_string(),
+                origin: Some(origin.to_path_buf()),
+                page_starts: page_starts(body),
+            });
+        }
+    }
+
+    let issues_start = issues_idx.map(|i| i + 1).unwrap_or(0);
+    let blocks = parse_items(&lines, issues_start);
+    if blocks.is_empty() {
+        return Err(ImportError::NotALetter {
+            path: origin.to_path_buf(),
+            reason: "no disputed item with a decision (Upheld/Overturned) was found".into(),
+        });
+    }
+    let mut reference = Reference::default();
+    for (i, block) in blocks.into_iter().enumerate() {
+        let id = ItemId(i as u32);
+        let (text, partial) = split_partial(&block.item);
+        case.items.push(DisputedItem {
+            id,
+            text,
+            partial,
+            depends_on: None,
+        });
+        reference.items.push(ReferenceItem {
+            item: id,
+            outcome: block.outcome,
+            guideline_line: block.maximus,
+            claims_administrator_line: block.claims_administrator,
+            rationale: block.rationale,
+        });
+    }
+    link_dependencies(&mut case.items);
+    case.reference = Some(reference);
+    Ok(case)
+}
+
+fn parse_header(header: &str, case: &mut Case) {
+    let norm = normalize_ws(header);
+    for (field, re) in HEADER_FIELDS.iter() {
+        let Some(value) = re.captures(&norm).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let value = value.as_str();
+        let meta = &mut case.meta;
+        match field {
+            Field::CaseNumber => meta.case_number = Some(value.to_string()),
+            Field::Assigned => meta.date_assigned = parse_date(value),
+            Field::Injury => meta.date_of_injury = parse_date(value),
+            Field::Decision => meta.decision_date = parse_date(value),
+            Field::Denial => meta.ur_denial_date = parse_date(value),
+            Field::Application => meta.application_received = parse_date(value),
+            Field::Priority => {
+                meta.priority = if value.eq_ignore_ascii_case("expedited") {
+                    Priority::Expedited
+                } else {
+                    Priority::Standard
+                }
+            }
+        }
+    }
+}
+
+fn strip_label<'a>(line: &'a str, label: &str) -> Option<&'a str> {
+    let head = line.get(..label.len())?;
+    if head.eq_ignore_ascii_case(label) {
+        line.get(label.len()..)
+    } else {
+        None
+    }
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ';'])
+        .map(normalize_ws)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn parse_credentials(lines: &[Line<'_>], reviewer: &mut ReviewerCredentials) {
+    for (i, line) in lines.iter().enumerate() {
+        let clean = line.clean();
+        if let Some(rest) = strip_label(clean, LICENSURE_LABEL) {
+            reviewer.licensure = split_list(rest);
+        } else if let Some(rest) = strip_label(clean, SPECIALTY_LABEL) {
+            // The specialty list may wrap onto following lines, up to a blank
+            // line or the next heading.
+            let mut all = rest.to_string();
+            for next in lines.iter().skip(i + 1) {
+                let c = next.clean();
+                if c.is_empty()
+                    || is_heading(next, SUMMARY_HEADING)
+                    || c.contains(':')
+                    || c.len() > 80
+                {
+                    break;
+                }
+                all.push(' ');
+                all.push_str(c);
+            }
+            reviewer.specialties = split_list(&all);
+            return;
+        }
+    }
+}
+
+/// The summary's byte span: the section without its fixed introduction and
+/// without surrounding whitespace.
+fn summary_span(text: &str, from: usize, to: usize) -> Option<(usize, usize)> {
+    let section = text.get(from..to)?;
+    let mut start = from;
+    let intro_probe: String = section.chars().take(400).collect();
+    let lower = intro_probe.to_ascii_lowercase();
+    if normalize_ws(&lower).contains("developed the following clinical case summary")
+        && let Some(pos) = lower.find("medical records:")
+    {
+        start = from + pos + "medical records:".len();
+    }
+    let body = text.get(start..to)?;
+    let lead = body.len() - body.trim_start().len();
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some((start + lead, start + lead + trimmed.len()))
+}
+
+fn sex_of(word: &str) -> Sex {
+    match word.to_ascii_lowercase().as_str() {
+        "male" | "man" | "gentleman" => Sex::Male,
+        _ => Sex::Female,
+    }
+}
+
+fn patient_from_summary(summary: &str) -> Patient {
+    let opening: String = summary.chars().take(800).collect();
+    let norm = normalize_ws(&opening);
+    let mut patient = Patient::default();
+    if let Some(c) = AGE_SEX.captures(&norm) {
+        patient.age = c
+            .get(1)
+            .and_then(|m| m.as_str().parse::<u32>().ok())
+            .filter(|a| (1..=120).contains(a));
+        patient.sex = c.get(2).map(|m| sex_of(m.as_str()));
+    } else if let Some(c) = SEX_ONLY.captures(&norm) {
+        patient.sex = c.get(1).map(|m| sex_of(m.as_str()));
+    }
+    patient
+}
+
+/// One decided item block as printed.
+#[derive(Debug)]
+struct Block {
+    item: String,
+    outcome: ExpertOutcome,
+    claims_administrator: Option<String>,
+    maximus: String,
+    rationale: String,
+}
+
+fn outcome_of(word: &str) -> ExpertOutcome {
+    if word == "Overturned" {
+        ExpertOutcome::Overturned
+    } else {
+        ExpertOutcome::Upheld
+    }
+}
+
+fn is_label_line(clean: &str) -> bool {
+    [CA_LABEL, MAXIMUS_LABEL, RATIONALE_LABEL]
+        .iter()
+        .any(|l| strip_label(clean, l).is_some())
+}
+
+fn ends_sentence(clean: &str) -> bool {
+    let t = clean.trim_end_matches(['"', '\'', ')', '\u{201d}', '\u{2019}']);
+    t.ends_with('.') && !t.ends_with("..")
+}
+
+/// A partial-certification sentence that has started but whose opening
+/// ("X was the original request.") has not been reached yet.
+fn needs_more(acc: &str) -> bool {
+    let lower = acc.to_ascii_lowercase();
+    lower.contains("original request") && !lower.contains("was the original request")
+}
+
+fn parse_items(lines: &[Line<'_>], from: usize) -> Vec<Block> {
+    // Skip the fixed sentence that introduces the items.
+    let mut region_start = from;
+    for (i, line) in lines.iter().enumerate().skip(from).take(6) {
+        if line
+            .clean()
+            .to_ascii_lowercase()
+            .ends_with("set forth below:")
+        {
+            region_start = i + 1;
+            break;
+        }
+    }
+    // Decision lines, with where their item text starts.
+    let mut decisions: Vec<(usize, usize, ExpertOutcome)> = Vec::new();
+    let mut floor = region_start;
+    for i in region_start..lines.len() {
+        let Some(line) = lines.get(i) else { break };
+        let clean = line.clean();
+        let word = if let Some(c) = DECISION_INLINE.captures(clean) {
+            c.get(2).map(|m| m.as_str())
+        } else if let Some(c) = DECISION_ALONE.captures(clean) {
+            c.get(1).map(|m| m.as_str())
+        } else {
+            None
+        };
+        let Some(word) = word else { continue };
+        let start = item_start(lines, i, floor);
+        decisions.push((start, i, outcome_of(word)));
+        floor = i + 1;
+    }
+    let mut blocks = Vec::new();
+    for (k, &(start, dline, outcome)) in decisions.iter().enumerate() {
+        let body_end = decisions.get(k + 1).map(|d| d.0).unwrap_or(lines.len());
+        let item_lines = lines.get(start..=dline).unwrap_or(&[]);
+        let item = item_text(item_lines);
+        let body = lines.get(dline + 1..body_end).unwrap_or(&[]);
+        let (ca, maximus, rationale) = split_body(body);
+        blocks.push(Block {
+            item,
+            outcome,
+            claims_administrator: ca,
+            maximus: maximus.unwrap_or_default(),
+            rationale: rationale.unwrap_or_default(),
+        });
+    }
+    blocks
+}
+
+fn item_start(lines: &[Line<'_>], decision: usize, floor: usize) -> usize {
+    let mut start = decision;
+    while start > floor {
+        let Some(prev) = lines.get(start - 1) else {
+            break;
+        };
+        let prev = prev.clean();
+        if prev.is_empty() {
+            // Blank lines around a page break (PDF text puts some there) do
+            // not end an item; a plain blank line does.
+            let mut run = start - 1;
+            let mut page_break = false;
+            while run > floor && lines.get(run).is_some_and(|l| l.clean().is_empty()) {
+                page_break |= lines.get(run).is_some_and(|l| l.raw.contains('\x0c'));
+                run -= 1;
+            }
+            page_break |= lines
+                .get(run)
+                .is_some_and(|l| l.raw.trim_end_matches([' ', '\t']).ends_with('\x0c'));
+            let run_is_blank = lines.get(run).is_some_and(|l| l.clean().is_empty());
+            if page_break && !run_is_blank {
+                start = run + 1;
+                continue;
+            }
+            break;
+        }
+        let lower = prev.to_ascii_lowercase();
+        if is_label_line(prev) || lower.ends_with("set forth below:") {
+            break;
+        }
+        if ends_sentence(prev) {
+            let acc: Vec<&str> = lines
+                .get(start..=decision)
+                .unwrap_or(&[])
+                .iter()
+                .map(|l| l.clean())
+                .collect();
+            if !needs_more(&acc.join(" ")) {
+                break;
+            }
+        }
+        start -= 1;
+    }
+    start
+}
+
+/// The item as written: the item lines joined, without the decision word,
+/// the colon before it and a trailing "is".
+fn item_text(lines: &[Line<'_>]) -> String {
+    let joined = normalize_ws(
+        &lines
+            .iter()
+            .map(|l| l.clean())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let mut t = joined.as_str();
+    for word in ["Upheld", "Overturned"] {
+        if let Some(s) = t.strip_suffix(word) {
+            t = s.trim_end();
+            break;
+        }
+    }
+    let t = t.strip_suffix(':').unwrap_or(t).trim_end();
+    let t = t.strip_suffix(" is").unwrap_or(t).trim_end();
+    let t = t.strip_suffix(',').unwrap_or(t).trim_end();
+    t.to_string()
+}
+
+fn split_body(body: &[Line<'_>]) -> (Option<String>, Option<String>, Option<String>) {
+    let mut parts: [Option<String>; 3] = [None, None, None];
+    let mut current: Option<usize> = None;
+    for line in body {
+        let clean = line.clean();
+        let mut rest = clean;
+        for (slot, label) in [CA_LABEL, MAXIMUS_LABEL, RATIONALE_LABEL]
+            .iter()
+            .enumerate()
+        {
+            if let Some(r) = strip_label(clean, label) {
+                current = Some(slot);
+                rest = r;
+                if let Some(p) = parts.get_mut(slot) {
+                    p.get_or_insert_with(String::new);
+                }
+                break;
+            }
+        }
+        if let Some(slot) = current
+            && let Some(Some(p)) = parts.get_mut(slot)
+        {
+            p.push(' ');
+            p.push_str(rest);
+        }
+    }
+    let [a, b, c] = parts.map(|p| p.map(|s| normalize_ws(&s)));
+    (a, b, c)
+}
+
+/// Splits a partial-certification item into its disputed remainder and the
+/// three parts; any other item is returned as written.
+fn split_partial(item: &str) -> (String, Option<PartialCertification>) {
+    for re in [&*PARTIAL_REMAINING, &*PARTIAL_ALTERNATIVE] {
+        if let Some(c) = re.captures(item) {
+            let get = |i: usize| {
+                c.get(i)
+                    .map(|m| {
+                        m.as_str()
+                            .trim()
+                            .trim_end_matches([',', '.'])
+                            .trim()
+                            .to_string()
+                    })
+                    .unwrap_or_default()
+            };
+            let original = get(1);
+            let authorized = get(2);
+            let mut disputed = get(3);
+            if disputed.is_empty() {
+                disputed = original.clone();
+            }
+            return (
+                disputed.clone(),
+                Some(PartialCertification {
+                    original,
+                    authorized,
+                    disputed,
+                }),
+            );
+        }
+    }
+    (item.to_string(), None)
+}
+
+/// Links associated surgical services to the surgery they serve: the
+/// nearest surgery item before them, else the first one after.
+pub(crate) fn link_dependencies(items: &mut [DisputedItem]) {
+    let is_assoc: Vec<bool> = items
+        .iter()
+        .map(|i| ASSOCIATED.is_match(i.disputed_text()))
+        .collect();
+    let surgeries: Vec<ItemId> = items
+        .iter()
+        .zip(&is_assoc)
+        .filter(|(i, assoc)| {
+            let t = i.disputed_text();
+            !**assoc && SURGERY.is_match(t) && !NOT_SURGERY.is_match(t.trim())
+        })
+        .map(|(i, _)| i.id)
+        .collect();
+    if surgeries.is_empty() {
+        return;
+    }
+    for (item, assoc) in items.iter_mut().zip(is_assoc) {
+        if !assoc {
+            continue;
+        }
+        let before = surgeries.iter().rev().find(|s| **s < item.id);
+        let after = surgeries.iter().find(|s| **s > item.id);
+        item.depends_on = before.or(after).copied();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(text: &str) -> Case {
+        match letter_from_text(text, Path::new("fixture.txt")) {
+            Ok(c) => c,
+            Err(e) => panic!("fixture did not parse: {e}"),
+        }
+    }
+
+    #[test]
+    fn patient_from_opening_sentence() {
+        let p =
+            patient_from_summary("The injured worker is a 38-year-old woman who hurt her back.");
+        assert_eq!((p.age, p.sex), (Some(38), Some(Sex::Female)));
+        let p = patient_from_summary("The applicant is a male warehouse worker.");
+        assert_eq!((p.age, p.sex), (None, Some(Sex::Male)));
+    }
+
+    #[test]
+    fn item_text_strips_decision_and_is() {
+        let lines = split_lines("Ankle brace, left is: Overturned");
+        assert_eq!(item_text(&lines), "Ankle brace, left");
+    }
+
+    #[test]
+    fn partial_remaining_wording() {
+        let (text, p) = split_partial(
+            "Naproxen 550mg #60 was the original request. Naproxen 550mg #30 was authorized by the Claims Administrator. The remaining IMR eligible portion of the original request, Naproxen 550mg #30",
+        );
+        let p = p.expect("partial");
+        assert_eq!(text, "Naproxen 550mg #30");
+        assert_eq!(p.original, "Naproxen 550mg #60");
+        assert_eq!(p.authorized, "Naproxen 550mg #30");
+    }
+
+    #[test]
+    fn partial_alternative_wording() {
+        let (text, p) = split_partial(
+            "Home health aide 8 hours daily was the original request. The Claims Administrator authorized a nursing evaluation, leaving the original request IMR eligible. The original request, Home health aide 8 hours daily",
+        );
+        let p = p.expect("partial");
+        assert_eq!(text, "Home health aide 8 hours daily");
+        assert_eq!(p.authorized, "a nursing evaluation");
+        assert_eq!(p.disputed, p.original);
+    }
+
+    #[test]
+    fn associated_services_link_to_surgery() {
+        let mk = |i: u32, t: &str| DisputedItem {
+            id: ItemId(i),
+            text: t.into(),
+            partial: None,
+            depends_on: None,
+        };
+        let mut items = vec![
+            mk(0, "Left shoulder arthroscopic rotator cuff repair"),
+            mk(1, "Associated surgical service: sling"),
+            mk(2, "Post-operative physical therapy x12"),
+            mk(3, "Ibuprofen 800mg #60"),
+        ];
+        link_dependencies(&mut items);
+        assert_eq!(items[1].depends_on, Some(ItemId(0)));
+        assert_eq!(items[2].depends_on, Some(ItemId(0)));
+        assert_eq!(items[3].depends_on, None);
+        assert_eq!(items[0].depends_on, None);
+    }
+
+    #[test]
+    fn no_items_is_an_error() {
+        let err = letter_from_text(
+            "Case Number: CM00-0000001\nCLINICAL CASE SUMMARY\nA summary.\n",
+            Path::new("x.txt"),
+        );
+        match err {
+            Err(ImportError::NotALetter { path, .. }) => assert_eq!(path, Path::new("x.txt")),
+            other => panic!("expected NotALetter, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn header_with_reordered_application_line() {
+        let c = case(
+            "Case Number: XX99-0000123\nPriority: Expedited Application\nReceived: 03/04/2019\n\
+             Date of Injury: 1/2/2015\nIMR ISSUES, DECISIONS AND RATIONALES\nBrace: Upheld\n\
+             MAXIMUS guideline: A chapter.\nDecision rationale: Reasons.\n",
+        );
+        assert_eq!(c.meta.case_number.as_deref(), Some("XX99-0000123"));
+        assert_eq!(c.meta.priority, Priority::Expedited);
+        assert_eq!(
+            c.meta.application_received,
+            chrono::NaiveDate::from_ymd_opt(2019, 3, 4)
+        );
+        assert_eq!(c.items.len(), 1);
+    }
+}

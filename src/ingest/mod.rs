@@ -1,0 +1,301 @@
+//! Importers: turn a published letter, a folder of records or a review file
+//! into a [`Case`].
+//!
+//! Every importer reads through the same guarded file reader, so the limits
+//! and the error messages are the same whichever door a file comes in by:
+//!
+//! * a single file may be at most [`MAX_FILE_BYTES`] (64 MiB) — larger files
+//!   are refused rather than read into memory;
+//! * a records folder may hold at most [`MAX_FOLDER_FILES`] (2,000) files;
+//! * text that is not UTF-8 is decoded with replacement characters and the
+//!   import carries a warning, because a few mis-encoded bytes should not
+//!   stop a review;
+//! * files with NUL bytes or mostly control characters are refused as binary.
+
+mod letter;
+mod native;
+mod pdf;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use crate::case::Case;
+
+pub use letter::{letter_from_text, looks_like_letter};
+pub use native::{case_from_ron, save_case_ron};
+pub use pdf::pdf_text;
+
+/// Largest file any importer reads (64 MiB): far above a real record, small
+/// enough that a mistaken pick (a disk image, a video) fails fast.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Most files one records folder may hold (2,000): a case file is tens of
+/// documents; thousands means the wrong folder was chosen.
+pub const MAX_FOLDER_FILES: usize = 2_000;
+
+/// Why a file could not be imported. Every variant names the file, so a
+/// message shown alone still tells the reviewer which file to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: file not found", .path.display())]
+    NotFound { path: PathBuf },
+    #[error("{}: cannot be read: {source}", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: the file is empty", .path.display())]
+    Empty { path: PathBuf },
+    #[error("{}: binary data, not a text document", .path.display())]
+    Binary { path: PathBuf },
+    #[error("{}: file is {size} bytes, over the limit of {limit} bytes (64 MiB)", .path.display())]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error("{}: folder holds {count} files, over the limit of {limit}", .path.display())]
+    TooManyFiles {
+        path: PathBuf,
+        count: usize,
+        limit: usize,
+    },
+    #[error("{}: folder holds no .txt or .pdf records", .path.display())]
+    NoRecords { path: PathBuf },
+    #[error("{}: unsupported file type (use .txt, .pdf, .ron or a folder)", .path.display())]
+    UnsupportedType { path: PathBuf },
+    #[error("{}: PDF has no text layer (scanned image; OCR is not supported)", .path.display())]
+    NoTextLayer { path: PathBuf },
+    #[error("{}: PDF is encrypted with a password; remove the password and try again", .path.display())]
+    EncryptedPdf { path: PathBuf },
+    #[error("{}: corrupt or unreadable PDF: {cause}", .path.display())]
+    CorruptPdf { path: PathBuf, cause: String },
+    #[error("{}:{line}:{column}: malformed case file: {message}", .path.display())]
+    MalformedRon {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{}: case file format version {found} is newer than this program supports ({supported}); update imrdesk",
+        .path.display()
+    )]
+    NewerVersion {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("{}: not a recognisable IMR letter: {reason}", .path.display())]
+    NotALetter { path: PathBuf, reason: String },
+}
+
+/// A case read from disk, with the non-fatal problems met on the way (shown
+/// to the reviewer, never dropped silently).
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub case: Case,
+    pub warnings: Vec<String>,
+}
+
+/// Loads whatever `path` is: a folder of records, a `.ron` review file, or a
+/// `.txt`/`.pdf` that is either a published letter or a single record.
+pub fn load(path: &Path) -> Result<Imported, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return Err(ImportError::UnsupportedType {
+            path: path.to_path_buf(),
+        });
+    }
+    match extension(path).as_deref() {
+        Some("ron") => {
+            let (text, warnings) = read_text(path)?;
+            let case = native::case_from_ron(&text, path)?;
+            Ok(Imported { case, warnings })
+        }
+        Some("txt") | Some("pdf") | Some("text") => {
+            let (text, warnings) = read_document(path)?;
+            let case = letter_from_text(&text, path)?;
+            Ok(Imported { case, warnings })
+        }
+        _ => Err(ImportError::UnsupportedType {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+/// Lower-case extension of a path.
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> ImportError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        ImportError::NotFound {
+            path: path.to_path_buf(),
+        }
+    } else {
+        ImportError::Unreadable {
+            path: path.to_path_buf(),
+            source: e,
+        }
+    }
+}
+
+/// Reads a file's bytes within the size limit; refuses empty files.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    if bytes.is_empty() {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Decodes text bytes: refuses binary data, decodes non-UTF-8 with
+/// replacement (with a warning), refuses whitespace-only text.
+pub(crate) fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, Vec<String>), ImportError> {
+    if looks_binary(bytes) {
+        return Err(ImportError::Binary {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut warnings = Vec::new();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let s = String::from_utf8_lossy(bytes).into_owned();
+            let bad = s.matches('\u{FFFD}').count();
+            warnings.push(format!(
+                "{}: not valid UTF-8; {bad} undecodable byte sequence(s) shown as \u{FFFD}",
+                path.display()
+            ));
+            s
+        }
+    };
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok((text, warnings))
+}
+
+/// A NUL byte, or more than 10% control bytes other than whitespace and form
+/// feed in the first 8 KiB, marks a file as binary.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    control * 10 > head.len()
+}
+
+/// Reads a text file through the guards.
+pub(crate) fn read_text(path: &Path) -> Result<(String, Vec<String>), ImportError> {
+    let bytes = read_bytes(path)?;
+    decode_text(path, &bytes)
+}
+
+/// Reads a `.txt` or `.pdf` document as text (PDF pages joined by form feeds).
+pub(crate) fn read_document(path: &Path) -> Result<(String, Vec<String>), ImportError> {
+    if extension(path).as_deref() == Some("pdf") {
+        let bytes = read_bytes(path)?;
+        let text = pdf::pdf_text(&bytes, path)?;
+        Ok((text, Vec::new()))
+    } else {
+        read_text(path)
+    }
+}
+
+/// Collapses every run of whitespace (form feeds included) to one space.
+pub(crate) fn normalize_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+static NUMERIC_DATE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$").expect("static regex"));
+
+/// Parses a full calendar date as records print them: 11/07/14,
+/// 10-13-2016, 02/26/2016, "October 10, 2015", "Oct 10 2015".
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim().trim_end_matches(['.', ',', ';', ':']);
+    if let Some(c) = NUMERIC_DATE.captures(s) {
+        let month: u32 = c.get(1)?.as_str().parse().ok()?;
+        let day: u32 = c.get(2)?.as_str().parse().ok()?;
+        let ytxt = c.get(3)?.as_str();
+        let mut year: i32 = ytxt.parse().ok()?;
+        if ytxt.len() == 2 {
+            year += if year < 70 { 2000 } else { 1900 };
+        }
+        return NaiveDate::from_ymd_opt(year, month, day);
+    }
+    let cleaned = s.replace(',', " ");
+    let cleaned = normalize_ws(&cleaned);
+    for fmt in ["%B %d %Y", "%b %d %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(&cleaned, fmt) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Byte offsets where pages start in `text`: 0, then just after each form feed.
+pub(crate) fn page_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(
+        text.match_indices('\x0c')
+            .map(|(i, _)| i + 1)
+            .filter(|&i| i < text.len()),
+    );
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_record_forms() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_date("11/07/14"), d(2014, 11, 7));
+        assert_eq!(parse_date("10-13-2016"), d(2016, 10, 13));
+        assert_eq!(parse_date("October 10, 2015"), d(2015, 10, 10));
+        assert_eq!(parse_date("13/40/2016"), None);
+    }
+
+    #[test]
+    fn binary_detection() {
+        assert!(looks_binary(b"abc\0def"));
+        assert!(looks_binary(&[1u8, 2, 3, 4, 5, 6, 7, 8, b'a']));
+        assert!(!looks_binary(b"Progress report\n\x0cPage 2\r\n"));
+    }
+
+    #[test]
+    fn page_starts_follow_form_feeds() {
+        assert_eq!(page_starts("ab\x0ccd\x0c"), vec![0, 3]);
+    }
+}
