@@ -7,6 +7,7 @@
 
 pub mod assessment;
 pub mod case;
+pub mod export;
 pub mod fact;
 pub mod ingest;
 pub mod request;

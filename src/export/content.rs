@@ -1,0 +1,440 @@
+//! The letter's input model: everything a determination letter and its
+//! structured exports print, gathered in one place.
+//!
+//! Renderers read only this model, never the engine or the review state, so
+//! every format says exactly the same thing and the exporters can be tested
+//! with hand-built content. It is also the documented schema of the JSON and
+//! RON exports: each field's doc comment below is its schema entry.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{Analysis, Answer, Decision, Evidence};
+use crate::case::{
+    Case, CaseMeta, DocId, DocumentKind, ItemId, PartialCertification, ReviewerCredentials,
+};
+use crate::fact::{FactKind, FuzzyDate};
+use crate::request::Request;
+use crate::review::{ReviewState, Status};
+
+/// Version of the structured export schema (JSON/RON of [`LetterContent`]).
+/// Bumped when a field changes meaning, so other systems can refuse what they
+/// do not understand.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A determination letter and the review behind it, ready to render.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LetterContent {
+    /// [`SCHEMA_VERSION`] at the time of export.
+    pub schema_version: u32,
+    /// Header: case number, dates, priority.
+    pub meta: CaseMeta,
+    /// Licensure and specialty. The reviewer's name is deliberately absent
+    /// from the letter body; only [`Signature`] carries it.
+    pub credentials: ReviewerCredentials,
+    /// Every record the reviewer read, each with its kind and date.
+    pub documents: Vec<DocumentEntry>,
+    /// The clinical case summary; blank lines separate paragraphs.
+    pub summary: String,
+    /// The disputed items, in the order the letter lists them.
+    pub items: Vec<LetterItem>,
+    /// True until the review is finalized: drafts are watermarked "DRAFT".
+    pub draft: bool,
+    /// Present once the reviewer signed (finalized reviews only).
+    #[serde(default)]
+    pub signature: Option<Signature>,
+    /// The review's audit log, oldest first (empty for engine-only drafts).
+    #[serde(default)]
+    pub audit: Vec<AuditLine>,
+}
+
+/// One record in the "documents reviewed" list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEntry {
+    pub id: DocId,
+    pub kind: DocumentKind,
+    pub title: String,
+    /// The document's own date; `None` prints as "undated" rather than hiding it.
+    pub date: Option<NaiveDate>,
+}
+
+/// One disputed item: what was asked, what was decided, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LetterItem {
+    pub id: ItemId,
+    /// The text IMR decides (the disputed remainder of a partial certification).
+    pub text: String,
+    /// Present when utilization review certified part of the original request.
+    #[serde(default)]
+    pub partial: Option<PartialCertification>,
+    /// The parsed request (region, side, quantity…), when the engine ran;
+    /// the consistency checks compare the rationale against it.
+    #[serde(default)]
+    pub request: Option<Request>,
+    /// The decision the letter prints.
+    pub decision: Decision,
+    /// The engine's suggestion, kept so a reader sees where the reviewer differed.
+    #[serde(default)]
+    pub suggested: Option<Decision>,
+    /// The guideline applied.
+    #[serde(default)]
+    pub guideline: Option<GuidelineRef>,
+    /// The rationale as printed; blank lines separate paragraphs.
+    pub rationale: String,
+    /// The checklist behind the decision (the FHIR export's answers).
+    #[serde(default)]
+    pub checklist: Vec<ChecklistAnswer>,
+}
+
+/// The guideline an item was decided on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuidelineRef {
+    /// The library id ("mtus-low-back-imaging").
+    pub id: String,
+    pub title: String,
+    /// The citation exactly as the letter prints it.
+    pub citation: String,
+}
+
+/// Who filled a checklist answer. Interoperable exports keep the origin so a
+/// receiving system can tell machine suggestions from physician judgement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AnswerOrigin {
+    /// The engine's suggestion, accepted as is.
+    Engine,
+    /// The reviewer changed the engine's answer.
+    Override,
+}
+
+/// One criterion of the checklist, answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistAnswer {
+    /// The criterion id within its guideline.
+    pub id: String,
+    pub question: String,
+    /// What the engine suggested.
+    pub suggested: Answer,
+    /// The answer as it stands.
+    pub answer: Answer,
+    pub origin: AnswerOrigin,
+    /// The reviewer's reason, for overrides.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+    /// The quotes behind the engine's answer.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceQuote>,
+}
+
+/// A quoted sentence from a record, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceQuote {
+    pub doc: DocId,
+    pub quote: String,
+    pub date: Option<NaiveDate>,
+}
+
+/// Who signed, when, and the hash of what they signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    /// Kept in the record, never printed in the letter body.
+    pub reviewer_name: String,
+    /// Credentials as printed under the signature.
+    pub credentials: String,
+    pub signed_at: DateTime<Utc>,
+    /// SHA-256 (hex) of the signed review content.
+    pub content_hash: String,
+}
+
+/// One line of the review's audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: DateTime<Utc>,
+    pub action: String,
+}
+
+impl LetterContent {
+    /// A draft letter carrying the engine's suggestions: what the reviewer
+    /// starts from, and what an unfinalized case exports as.
+    pub fn from_analysis(case: &Case, analysis: &Analysis) -> LetterContent {
+        let items = case
+            .items
+            .iter()
+            .map(|item| {
+                let assessment = analysis.items.iter().find(|a| a.item == item.id);
+                match assessment {
+                    Some(a) => LetterItem {
+                        id: item.id,
+                        text: item.disputed_text().to_string(),
+                        partial: item.partial.clone(),
+                        request: Some(a.request.clone()),
+                        decision: a.suggestion.decision,
+                        suggested: Some(a.suggestion.decision),
+                        guideline: a.guideline.as_ref().map(|g| GuidelineRef {
+                            id: g.id.clone(),
+                            title: g.title.clone(),
+                            citation: g.citation.clone(),
+                        }),
+                        rationale: a.rationale_draft.clone(),
+                        checklist: a
+                            .criteria
+                            .iter()
+                            .map(|c| ChecklistAnswer {
+                                id: c.id.clone(),
+                                question: c.question.clone(),
+                                suggested: c.answer,
+                                answer: c.answer,
+                                origin: AnswerOrigin::Engine,
+                                override_reason: None,
+                                evidence: c.evidence.iter().map(quote_of).collect(),
+                            })
+                            .collect(),
+                    },
+                    // An item the engine did not assess still appears: the
+                    // letter must list every disputed item, and the
+                    // consistency check names the missing citation.
+                    None => LetterItem {
+                        id: item.id,
+                        text: item.disputed_text().to_string(),
+                        partial: item.partial.clone(),
+                        request: None,
+                        decision: Decision::NotMedicallyNecessary,
+                        suggested: None,
+                        guideline: None,
+                        rationale: String::new(),
+                        checklist: Vec::new(),
+                    },
+                }
+            })
+            .collect();
+        LetterContent {
+            schema_version: SCHEMA_VERSION,
+            meta: case.meta.clone(),
+            credentials: case.reviewer.clone(),
+            documents: documents_of(case),
+            summary: draft_summary(case, analysis),
+            items,
+            draft: true,
+            signature: None,
+            audit: Vec::new(),
+        }
+    }
+
+    /// The letter as the reviewer's work stands. A review that is not
+    /// finalized exports as a draft: undecided items carry the decision the
+    /// current answers support, so the draft still reads as a whole letter.
+    pub fn from_review(state: &ReviewState) -> LetterContent {
+        let mut content = LetterContent::from_analysis(&state.case, &state.analysis);
+        for letter_item in &mut content.items {
+            let Some(review) = state.item_review(letter_item.id) else {
+                continue;
+            };
+            let assessment = state.assessment(letter_item.id);
+            let suggested = state
+                .current_suggestion(letter_item.id)
+                .map(|s| s.decision)
+                .or(letter_item.suggested);
+            letter_item.suggested = suggested;
+            if let Some(d) = review.decision.or(suggested) {
+                letter_item.decision = d;
+            }
+            letter_item.rationale = review.rationale.clone();
+            letter_item.checklist = review
+                .criteria
+                .iter()
+                .map(|c| {
+                    let engine = assessment.and_then(|a| a.criteria.iter().find(|e| e.id == c.id));
+                    let overridden = state.is_override(letter_item.id, c);
+                    ChecklistAnswer {
+                        id: c.id.clone(),
+                        question: engine.map(|e| e.question.clone()).unwrap_or_default(),
+                        suggested: engine.map_or(c.answer, |e| e.answer),
+                        answer: c.answer,
+                        origin: if overridden {
+                            AnswerOrigin::Override
+                        } else {
+                            AnswerOrigin::Engine
+                        },
+                        override_reason: c.override_reason.clone(),
+                        evidence: engine
+                            .map(|e| e.evidence.iter().map(quote_of).collect())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+        }
+        let finalized = state.status == Status::Finalized;
+        content.draft = !finalized;
+        content.signature = if finalized {
+            state.signature.as_ref().map(|s| Signature {
+                reviewer_name: s.reviewer_name.clone(),
+                credentials: s.credentials.clone(),
+                signed_at: s.signed_at,
+                content_hash: s.content_hash.clone(),
+            })
+        } else {
+            None
+        };
+        content.audit = state
+            .audit
+            .iter()
+            .map(|a| AuditLine {
+                at: a.at,
+                action: a.action.clone(),
+            })
+            .collect();
+        content
+    }
+
+    /// The case number as printed, or a placeholder that says it is missing.
+    pub fn case_label(&self) -> &str {
+        self.meta
+            .case_number
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or("(no case number)")
+    }
+}
+
+/// The "documents reviewed" list of a case, oldest first, undated last.
+pub fn documents_of(case: &Case) -> Vec<DocumentEntry> {
+    let mut docs: Vec<DocumentEntry> = case
+        .documents
+        .iter()
+        .map(|d| DocumentEntry {
+            id: d.id,
+            kind: d.kind,
+            title: d.title.clone(),
+            date: d.date,
+        })
+        .collect();
+    docs.sort_by_key(|d| (d.date.is_none(), d.date, d.id));
+    docs
+}
+
+fn quote_of(e: &Evidence) -> EvidenceQuote {
+    EvidenceQuote {
+        doc: e.doc,
+        quote: e.quote.clone(),
+        date: e.date.map(|d: FuzzyDate| d.date),
+    }
+}
+
+/// A first clinical summary from the case and the extracted facts, for the
+/// reviewer to edit. An imported letter already has its summary narrative,
+/// which is used as is.
+pub fn draft_summary(case: &Case, analysis: &Analysis) -> String {
+    if let Some(doc) = case
+        .documents
+        .iter()
+        .find(|d| d.kind == DocumentKind::CaseSummary && !d.text.trim().is_empty())
+    {
+        return normalise_paragraphs(&doc.text);
+    }
+    let mut paras = Vec::new();
+    let mut first = String::from("The injured worker");
+    match (case.patient.age, case.patient.sex) {
+        (Some(age), Some(sex)) => first.push_str(&format!(" is a {age}-year-old {sex}")),
+        (Some(age), None) => first.push_str(&format!(" is {age} years old")),
+        (None, Some(sex)) => first.push_str(&format!(" is a {sex}")),
+        (None, None) => {}
+    }
+    match case.meta.date_of_injury {
+        Some(d) => first.push_str(&format!(
+            "{} injured at work on {}.",
+            if case.patient.age.is_some() || case.patient.sex.is_some() {
+                ""
+            } else {
+                " was"
+            },
+            d.format("%m/%d/%Y")
+        )),
+        None => first.push_str(
+            if case.patient.age.is_some() || case.patient.sex.is_some() {
+                "; the date of injury is not documented."
+            } else {
+                " has no documented date of injury."
+            },
+        ),
+    }
+    paras.push(first);
+
+    let diagnoses = distinct_details(analysis, FactKind::Diagnosis);
+    if !diagnoses.is_empty() {
+        paras.push(format!(
+            "The records list these diagnoses: {}.",
+            diagnoses.join("; ")
+        ));
+    }
+    let dated: Vec<NaiveDate> = case.documents.iter().filter_map(|d| d.date).collect();
+    if let (Some(first), Some(last)) = (dated.iter().min(), dated.iter().max()) {
+        paras.push(format!(
+            "{} record(s) were reviewed, dated from {} to {}.",
+            case.documents.len(),
+            first.format("%m/%d/%Y"),
+            last.format("%m/%d/%Y")
+        ));
+    }
+    let requests: Vec<&str> = case.items.iter().map(|i| i.disputed_text()).collect();
+    if !requests.is_empty() {
+        let ur = match case.meta.ur_denial_date {
+            Some(d) => format!(
+                "Utilization review denied the request(s) on {}",
+                d.format("%m/%d/%Y")
+            ),
+            None => "Utilization review denied the request(s)".to_string(),
+        };
+        paras.push(format!("{ur}: {}.", requests.join("; ")));
+    }
+    paras.join("\n\n")
+}
+
+/// The distinct wordings of affirmed facts of one kind, in record order.
+fn distinct_details(analysis: &Analysis, kind: FactKind) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in analysis
+        .facts
+        .iter()
+        .filter(|f| f.kind == kind && f.is_positive())
+    {
+        let label = f
+            .detail
+            .clone()
+            .unwrap_or_else(|| f.concept.replace('_', " "));
+        if !label.trim().is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&label)) {
+            out.push(label);
+        }
+    }
+    out
+}
+
+/// Joins hard-wrapped lines into paragraphs (blank lines stay paragraph breaks).
+pub fn normalise_paragraphs(text: &str) -> String {
+    let mut paras: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                paras.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    if !current.is_empty() {
+        paras.push(current);
+    }
+    paras.join("\n\n")
+}
+
+/// Splits text into its paragraphs (blank-line separated), whitespace-normalised.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    normalise_paragraphs(text)
+        .split("\n\n")
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}

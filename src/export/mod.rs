@@ -1,0 +1,128 @@
+//! The determination letter and its exports.
+//!
+//! [`LetterContent`] is the one input every format renders: built from the
+//! engine's analysis (a draft with its suggestions) or from the reviewer's
+//! state. [`export`] turns it into bytes in any [`Format`]; [`check`] lists
+//! the inconsistencies to fix before a letter is sent. Nothing here touches
+//! the file system or the network: callers decide where the bytes go.
+
+pub mod check;
+pub mod content;
+pub mod html;
+pub mod letter;
+pub mod markdown;
+pub mod structured;
+pub mod text;
+
+use std::fmt;
+use std::str::FromStr;
+
+use thiserror::Error;
+
+pub use check::{ConsistencyIssue, IssueKind, Severity, blocks_final, check};
+pub use content::{
+    AnswerOrigin, AuditLine, ChecklistAnswer, DocumentEntry, EvidenceQuote, GuidelineRef,
+    LetterContent, LetterItem, SCHEMA_VERSION, Signature,
+};
+
+/// The formats a letter or review exports to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Markdown,
+    Html,
+    Text,
+    Ron,
+    Json,
+}
+
+impl Format {
+    /// Every format, in the order menus list them.
+    pub const ALL: [Format; 5] = [
+        Format::Markdown,
+        Format::Html,
+        Format::Text,
+        Format::Ron,
+        Format::Json,
+    ];
+
+    /// The file extension (without the dot) a saved export gets.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Text => "txt",
+            Format::Ron => "ron",
+            Format::Json => "json",
+        }
+    }
+
+    /// What a menu shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown letter",
+            Format::Html => "HTML letter (printable)",
+            Format::Text => "Plain-text letter",
+            Format::Ron => "Structured review (RON)",
+            Format::Json => "Structured review (JSON)",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// A format name that is not one of ours.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown export format \"{0}\" (expected one of: md, html, txt, ron, json)")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Ok(Format::Markdown),
+            "html" | "htm" => Ok(Format::Html),
+            "txt" | "text" => Ok(Format::Text),
+            "ron" => Ok(Format::Ron),
+            "json" => Ok(Format::Json),
+            other => Err(UnknownFormat(other.to_string())),
+        }
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    /// A letter marked final must carry the reviewer's signature.
+    #[error(
+        "the letter is marked final but the review is not signed: finalize the review or export a draft"
+    )]
+    NotFinalized,
+    #[error("could not write {format}: {cause}")]
+    Serialize { format: &'static str, cause: String },
+    #[error("could not read {format}: {cause}")]
+    Parse { format: &'static str, cause: String },
+    #[error("the export uses schema version {found}; this program reads up to {supported}")]
+    NewerSchema { found: u32, supported: u32 },
+}
+
+/// Renders the letter or the structured review in one format.
+///
+/// A letter marked final without a signature is refused: an unsigned
+/// determination must never look final. Drafts are watermarked "DRAFT".
+pub fn export(content: &LetterContent, format: Format) -> Result<Vec<u8>, ExportError> {
+    if !content.draft && content.signature.is_none() {
+        return Err(ExportError::NotFinalized);
+    }
+    Ok(match format {
+        Format::Markdown => markdown::render(content).into_bytes(),
+        Format::Html => html::render(content).into_bytes(),
+        Format::Text => text::render(content).into_bytes(),
+        Format::Ron => structured::to_ron(content)?.into_bytes(),
+        Format::Json => structured::to_json(content)?.into_bytes(),
+    })
+}
