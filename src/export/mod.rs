@@ -11,6 +11,7 @@ pub mod content;
 pub mod html;
 pub mod letter;
 pub mod markdown;
+pub mod pdf;
 pub mod structured;
 pub mod text;
 
@@ -28,6 +29,7 @@ pub use content::{
 /// The formats a letter or review exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
+    Pdf,
     Markdown,
     Html,
     Text,
@@ -37,7 +39,8 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order menus list them.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
+        Format::Pdf,
         Format::Markdown,
         Format::Html,
         Format::Text,
@@ -48,6 +51,7 @@ impl Format {
     /// The file extension (without the dot) a saved export gets.
     pub fn extension(self) -> &'static str {
         match self {
+            Format::Pdf => "pdf",
             Format::Markdown => "md",
             Format::Html => "html",
             Format::Text => "txt",
@@ -59,6 +63,7 @@ impl Format {
     /// What a menu shows.
     pub fn label(self) -> &'static str {
         match self {
+            Format::Pdf => "PDF letter",
             Format::Markdown => "Markdown letter",
             Format::Html => "HTML letter (printable)",
             Format::Text => "Plain-text letter",
@@ -76,7 +81,7 @@ impl fmt::Display for Format {
 
 /// A format name that is not one of ours.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown export format \"{0}\" (expected one of: md, html, txt, ron, json)")]
+#[error("unknown export format \"{0}\" (expected one of: pdf, md, html, txt, ron, json)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
@@ -84,6 +89,7 @@ impl FromStr for Format {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Ok(Format::Pdf),
             "md" | "markdown" => Ok(Format::Markdown),
             "html" | "htm" => Ok(Format::Html),
             "txt" | "text" => Ok(Format::Text),
@@ -102,6 +108,9 @@ pub enum ExportError {
         "the letter is marked final but the review is not signed: finalize the review or export a draft"
     )]
     NotFinalized,
+    /// An embedded font could not be read or subset.
+    #[error("font {font}: {cause}")]
+    Font { font: String, cause: String },
     #[error("could not write {format}: {cause}")]
     Serialize { format: &'static str, cause: String },
     #[error("could not read {format}: {cause}")]
@@ -119,6 +128,7 @@ pub fn export(content: &LetterContent, format: Format) -> Result<Vec<u8>, Export
         return Err(ExportError::NotFinalized);
     }
     Ok(match format {
+        Format::Pdf => pdf::render(content)?,
         Format::Markdown => markdown::render(content).into_bytes(),
         Format::Html => html::render(content).into_bytes(),
         Format::Text => text::render(content).into_bytes(),
