@@ -372,6 +372,13 @@ const HOME_HEALTH: &[&str] = &[
     "in-home",
     "nursing facility",
     "skilled nursing",
+    "home aide",
+    "health aide",
+    "aide",
+    "rn",
+    "nurse",
+    "nursing",
+    "wound care",
 ];
 const ELECTRODX: &[&str] = &[
     "emg",
@@ -634,6 +641,9 @@ fn categorise(t: &str, drug: Option<&DrugEntry>, has_parent: bool) -> Category {
     if has_parent || any_word(t, ASSOCIATED) {
         return Category::AssociatedSurgicalService;
     }
+    if any_word(t, &["injection", "injections", "injected"]) && !contains_word(t, "oral") {
+        return Category::Injection;
+    }
     if let Some(class) = medication_class(t, drug) {
         return class;
     }
@@ -658,7 +668,7 @@ fn categorise(t: &str, drug: Option<&DrugEntry>, has_parent: bool) -> Category {
     if any_word(t, INJECTION) {
         return Category::Injection;
     }
-    if any_word(t, CHIRO) && !t.contains("under anesthesia") {
+    if (any_word(t, CHIRO) || t.contains("chiro")) && !t.contains("under anesthesia") {
         return Category::Chiropractic;
     }
     if any_word(t, PHYSIO) || t.contains("physical therap") {
@@ -688,7 +698,11 @@ fn medication_class(t: &str, drug: Option<&DrugEntry>) -> Option<Category> {
     if drug.class == Category::CompoundedOral || any_word(t, ORAL_SUSPENSION) {
         return Some(Category::CompoundedOral);
     }
-    if drug.class == Category::TopicalAnalgesic || any_word(t, TOPICAL_FORM) {
+    // A strength in percent is a topical preparation (gels, creams, patches).
+    let percent = STRENGTH
+        .captures_iter(t)
+        .any(|c| c.get(2).is_some_and(|u| u.as_str() == "%"));
+    if drug.class == Category::TopicalAnalgesic || any_word(t, TOPICAL_FORM) || percent {
         return Some(Category::TopicalAnalgesic);
     }
     Some(drug.class)
@@ -1120,10 +1134,28 @@ static SESSIONS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+static COUNT_IN_PARENS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:sessions|visits|treatments)\s*\((\d+)\)"));
+
 /// Visits or sessions requested: an explicit count, or frequency × duration.
 /// A range ("2-3 times a week", "12-18 sessions") counts at its upper end,
 /// because IMR decides the request as written.
 fn visits(t: &str) -> Option<u32> {
+    if let Some(n) = COUNT_IN_PARENS.captures(t).and_then(|c| c.get(1)) {
+        return n.as_str().parse().ok();
+    }
+    let counts: Vec<u32> = SESSIONS
+        .captures_iter(t)
+        .filter_map(|c| {
+            let low = c.get(1).and_then(|m| number_word(m.as_str()));
+            let high = c.get(2).and_then(|m| number_word(m.as_str()));
+            high.or(low)
+        })
+        .collect();
+    // "two sessions for the back and eight sessions for the wrist": one request, summed.
+    if counts.len() > 1 && contains_word(t, "and") {
+        return Some(counts.iter().sum());
+    }
     if let Some(c) = SESSIONS.captures(t) {
         let low = c.get(1).and_then(|m| number_word(m.as_str()));
         let high = c.get(2).and_then(|m| number_word(m.as_str()));
@@ -1319,6 +1351,14 @@ mod tests {
             Some(6)
         );
         assert_eq!(p("Physical therapy for the lumbar spine").visits, None);
+        assert_eq!(
+            p("Additional physical therapy two times four visits (8) for the knees").visits,
+            Some(8)
+        );
+        assert_eq!(
+            p("two therapy sessions for the neck and eight therapy sessions for the wrist").visits,
+            Some(10)
+        );
     }
 
     #[test]
@@ -1365,6 +1405,10 @@ mod tests {
         assert_eq!(r.category, Category::GastricProtection);
         assert_eq!(r.quantity, Some(60));
         assert_eq!(r.frequency.as_deref(), Some("twice a day"));
+        assert_eq!(
+            p("Diclofenac sodium 1.5% 60g").category,
+            Category::TopicalAnalgesic
+        );
         let r = p("Lidocaine 5% patch #30");
         assert_eq!(r.category, Category::TopicalAnalgesic);
         assert_eq!(r.strength.as_deref(), Some("5 %"));
