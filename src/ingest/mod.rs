@@ -12,9 +12,11 @@
 //!   stop a review;
 //! * files with NUL bytes or mostly control characters are refused as binary.
 
+mod demo;
 mod letter;
 mod native;
 mod pdf;
+mod records;
 
 use std::path::{Path, PathBuf};
 
@@ -24,9 +26,11 @@ use regex::Regex;
 
 use crate::case::Case;
 
+pub use demo::demo_case;
 pub use letter::{letter_from_text, looks_like_letter};
 pub use native::{case_from_ron, save_case_ron};
 pub use pdf::pdf_text;
+pub use records::{RecordText, records_from_texts};
 
 /// Largest file any importer reads (64 MiB): far above a real record, small
 /// enough that a mistaken pick (a disk image, a video) fails fast.
@@ -107,9 +111,7 @@ pub struct Imported {
 pub fn load(path: &Path) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
-        return Err(ImportError::UnsupportedType {
-            path: path.to_path_buf(),
-        });
+        return records::load_folder(path);
     }
     match extension(path).as_deref() {
         Some("ron") => {
@@ -118,13 +120,80 @@ pub fn load(path: &Path) -> Result<Imported, ImportError> {
             Ok(Imported { case, warnings })
         }
         Some("txt") | Some("pdf") | Some("text") => {
-            let (text, warnings) = read_document(path)?;
-            let case = letter_from_text(&text, path)?;
-            Ok(Imported { case, warnings })
+            let (text, mut warnings) = read_document(path)?;
+            if looks_like_letter(&text) {
+                let case = letter_from_text(&text, path)?;
+                Ok(Imported { case, warnings })
+            } else {
+                let mut imported = records::records_from_texts(
+                    vec![RecordText {
+                        origin: path.to_path_buf(),
+                        text,
+                    }],
+                    crate::case::CaseSource::Records(path.to_path_buf()),
+                );
+                warnings.append(&mut imported.warnings);
+                imported.warnings = warnings;
+                Ok(imported)
+            }
         }
         _ => Err(ImportError::UnsupportedType {
             path: path.to_path_buf(),
         }),
+    }
+}
+
+/// Loads several record files (txt/pdf, or folders of them) as one case: the
+/// way a reviewer drops a handful of reports onto the window.
+pub fn load_many(paths: &[PathBuf]) -> Result<Imported, ImportError> {
+    if let [single] = paths {
+        return load(single);
+    }
+    let mut texts = Vec::new();
+    let mut warnings = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+        if meta.is_dir() {
+            let (mut t, mut w) = records::read_folder(path)?;
+            texts.append(&mut t);
+            warnings.append(&mut w);
+        } else {
+            match extension(path).as_deref() {
+                Some("txt") | Some("pdf") | Some("text") => {
+                    let (text, mut w) = read_document(path)?;
+                    warnings.append(&mut w);
+                    texts.push(RecordText {
+                        origin: path.clone(),
+                        text,
+                    });
+                }
+                _ => {
+                    return Err(ImportError::UnsupportedType { path: path.clone() });
+                }
+            }
+        }
+    }
+    if texts.len() > MAX_FOLDER_FILES {
+        return Err(ImportError::TooManyFiles {
+            path: paths.first().cloned().unwrap_or_default(),
+            count: texts.len(),
+            limit: MAX_FOLDER_FILES,
+        });
+    }
+    let origin = common_parent(paths);
+    let mut imported = records::records_from_texts(texts, crate::case::CaseSource::Records(origin));
+    warnings.append(&mut imported.warnings);
+    imported.warnings = warnings;
+    Ok(imported)
+}
+
+fn common_parent(paths: &[PathBuf]) -> PathBuf {
+    let first = paths.first().cloned().unwrap_or_default();
+    let parent = first.parent().map(Path::to_path_buf).unwrap_or_default();
+    if paths.iter().all(|p| p.parent() == Some(parent.as_path())) {
+        parent
+    } else {
+        first
     }
 }
 

@@ -1,0 +1,600 @@
+//! Record folders and loose record files: each file one document.
+//!
+//! A document's kind comes from its title and first lines by keyword rules,
+//! its date from a "Date of service/exam/report" style label or else the first
+//! full date of its header. The disputed items come from the utilization
+//! review determination (non-certified or modified services); when there is
+//! no usable UR letter, from the services listed on the RFA.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::{
+    ImportError, Imported, MAX_FOLDER_FILES, normalize_ws, page_starts, parse_date, read_document,
+};
+use crate::case::{
+    Case, CaseSource, DisputedItem, DocId, Document, DocumentKind, ItemId, PartialCertification,
+    Priority, Sex,
+};
+
+/// One record's text and the file it came from.
+#[derive(Debug, Clone)]
+pub struct RecordText {
+    pub origin: PathBuf,
+    pub text: String,
+}
+
+/// A full date inside free text, numeric or with the month's name.
+const DATE_IN_TEXT: &str = r"(?i)\b(\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b|(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{1,2},?\s+\d{4})";
+
+static ANY_DATE: Lazy<Regex> = Lazy::new(|| Regex::new(DATE_IN_TEXT).expect("static regex"));
+
+static DATE_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:date\s+of\s+(?:service|exam(?:ination)?|report|visit|evaluation|procedure|surgery|study|determination|request|consultation)|(?:report|exam|examination|visit|service|study|procedure|determination|request)\s+date|DOS)\s*[:#]?\s*{DATE_IN_TEXT}"
+    ))
+    .expect("static regex")
+});
+
+static NOT_DOCUMENT_DATE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)(injury|\bDOI\b|birth|\bDOB\b|hire|received|employed)").expect("static regex")
+});
+
+static CASE_NUMBER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:IMR\s+)?case\s+(?:number|no\.?|#)\s*:?\s*([A-Z0-9][A-Z0-9-]{3,20})")
+        .expect("static regex")
+});
+static INJURY_DATE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:date\s+of\s+injury|DOI|injury\s+date)\s*:?\s*{DATE_IN_TEXT}"
+    ))
+    .expect("static regex")
+});
+static AGE_SEX: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b[^.]{0,24}?\b(male|female|man|woman|gentleman|lady)\b",
+    )
+    .expect("static regex")
+});
+
+/// Kind rules, most specific first; each is a set of title/first-line keywords.
+static KIND_RULES: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
+    let re = |p: &str| Regex::new(p).expect("static regex");
+    vec![
+        (
+            DocumentKind::UtilizationReview,
+            re(
+                r"(?i)utilization\s+review|\bUR\s+(?:determination|decision)|notice\s+of\s+(?:modification|non-?certification|denial)|non-?certification",
+            ),
+        ),
+        (
+            DocumentKind::RequestForAuthorization,
+            re(r"(?i)request\s+for\s+authori[sz]ation|\bDWC\s+Form\s+RFA\b|\bRFA\b"),
+        ),
+        (
+            DocumentKind::MedicalLegalReport,
+            re(
+                r"(?i)agreed\s+medical\s+(?:evaluat|examin)|qualified\s+medical\s+(?:evaluat|examin)|\b(?:panel\s+)?[AQ]ME\b",
+            ),
+        ),
+        (
+            DocumentKind::OperativeReport,
+            re(r"(?i)operative\s+(?:report|note)|procedure\s+note|pre-?operative\s+diagnosis"),
+        ),
+        (
+            DocumentKind::ElectrodiagnosticReport,
+            re(r"(?i)electrodiagnostic|electromyograph|nerve\s+conduction|\bEMG\b|\bNCV\b|\bNCS\b"),
+        ),
+        (
+            DocumentKind::ImagingReport,
+            re(
+                r"(?i)\bMRI\b|magnetic\s+resonance|radiolog|x-?rays?\b|radiograph|\bCT\b|computed\s+tomography|ultrasound|sonogra|bone\s+scan",
+            ),
+        ),
+        (
+            DocumentKind::DoctorsFirstReport,
+            re(
+                r"(?i)doctor'?s\s+first\s+report|first\s+report\s+of\s+(?:occupational\s+)?injury|\bDFR\b|initial\s+(?:orthopedic\s+)?(?:evaluation|consultation|report)",
+            ),
+        ),
+        (
+            DocumentKind::ProgressReport,
+            re(
+                r"(?i)progress\s+(?:report|note)|\bPR-?2\b|follow[\s-]?up\s+(?:visit|report|evaluation|note)|re-?evaluation|primary\s+treating\s+physician",
+            ),
+        ),
+    ]
+});
+
+/// The document's kind from its title, else its first lines.
+pub(crate) fn detect_kind(text: &str) -> DocumentKind {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(15)
+        .collect();
+    let title = lines.first().copied().unwrap_or("");
+    for (kind, re) in KIND_RULES.iter() {
+        if re.is_match(title) {
+            return *kind;
+        }
+    }
+    let head = lines.join("\n");
+    for (kind, re) in KIND_RULES.iter() {
+        if re.is_match(&head) {
+            return *kind;
+        }
+    }
+    DocumentKind::Other
+}
+
+/// The document's own date: a labelled date of service/exam/report, else the
+/// first full date in the header lines that is not an injury or birth date.
+pub(crate) fn detect_date(text: &str) -> Option<NaiveDate> {
+    let head: String = text.lines().take(40).collect::<Vec<_>>().join("\n");
+    if let Some(d) = DATE_LABEL
+        .captures(&head)
+        .and_then(|c| c.get(1))
+        .and_then(|m| parse_date(m.as_str()))
+    {
+        return Some(d);
+    }
+    for line in text.lines().take(20) {
+        if NOT_DOCUMENT_DATE.is_match(line) {
+            continue;
+        }
+        if let Some(d) = ANY_DATE
+            .captures(line)
+            .and_then(|c| c.get(1))
+            .and_then(|m| parse_date(m.as_str()))
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+fn title_of(text: &str, kind: DocumentKind) -> String {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let first = normalize_ws(first);
+    if first.is_empty() || first.len() > 90 {
+        kind.label().to_string()
+    } else {
+        first
+    }
+}
+
+/// Lists and reads a folder's record files (txt, pdf). Unreadable single
+/// files become warnings; a folder with nothing readable is an error.
+pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), ImportError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| super::io_error(dir, e))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| super::io_error(dir, e))?;
+        let path = entry.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if path.is_file() && !hidden {
+            files.push(path);
+        }
+        if files.len() > MAX_FOLDER_FILES {
+            return Err(ImportError::TooManyFiles {
+                path: dir.to_path_buf(),
+                count: files.len(),
+                limit: MAX_FOLDER_FILES,
+            });
+        }
+    }
+    files.sort();
+    let mut texts = Vec::new();
+    let mut warnings = Vec::new();
+    let mut first_error = None;
+    for path in files {
+        match super::extension(&path).as_deref() {
+            Some("txt") | Some("text") | Some("pdf") => match read_document(&path) {
+                Ok((text, mut w)) => {
+                    warnings.append(&mut w);
+                    texts.push(RecordText { origin: path, text });
+                }
+                Err(e) => {
+                    warnings.push(format!("skipped: {e}"));
+                    first_error.get_or_insert(e);
+                }
+            },
+            _ => warnings.push(format!(
+                "{}: skipped (not a .txt or .pdf record)",
+                path.display()
+            )),
+        }
+    }
+    if texts.is_empty() {
+        return Err(first_error.unwrap_or(ImportError::NoRecords {
+            path: dir.to_path_buf(),
+        }));
+    }
+    Ok((texts, warnings))
+}
+
+/// Imports a folder of records as one case.
+pub(crate) fn load_folder(dir: &Path) -> Result<Imported, ImportError> {
+    let (texts, mut warnings) = read_folder(dir)?;
+    let mut imported = records_from_texts(texts, CaseSource::Records(dir.to_path_buf()));
+    warnings.append(&mut imported.warnings);
+    imported.warnings = warnings;
+    Ok(imported)
+}
+
+/// Builds a case from record texts: documents sorted by date (undated last,
+/// then by file name) with ids D0, D1, …; items from the UR determination,
+/// else from the RFA; header facts (case number, injury date, UR date,
+/// patient age and sex) from labelled lines.
+pub fn records_from_texts(texts: Vec<RecordText>, source: CaseSource) -> Imported {
+    let mut warnings = Vec::new();
+    let mut docs: Vec<Document> = texts
+        .into_iter()
+        .map(|r| {
+            let kind = detect_kind(&r.text);
+            Document {
+                id: DocId(0),
+                kind,
+                title: title_of(&r.text, kind),
+                date: detect_date(&r.text),
+                page_starts: page_starts(&r.text),
+                text: r.text,
+                origin: Some(r.origin),
+            }
+        })
+        .collect();
+    docs.sort_by(|a, b| {
+        (a.date.is_none(), a.date, &a.origin).cmp(&(b.date.is_none(), b.date, &b.origin))
+    });
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.id = DocId(i as u32);
+    }
+    for d in &docs {
+        if d.date.is_none() {
+            let name = d
+                .origin
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| d.title.clone());
+            warnings.push(format!("{name}: no document date found"));
+        }
+    }
+
+    let mut case = Case::new();
+    case.source = source;
+    case.meta.priority = Priority::Standard;
+    // Latest UR determination first: it is the one under review.
+    let ur = docs
+        .iter()
+        .rev()
+        .find(|d| d.kind == DocumentKind::UtilizationReview);
+    let mut items = ur.map(|d| items_from_ur(&d.text)).unwrap_or_default();
+    if let Some(d) = ur {
+        case.meta.ur_denial_date = d.date;
+    }
+    let rfa = docs
+        .iter()
+        .rev()
+        .find(|d| d.kind == DocumentKind::RequestForAuthorization);
+    if let (true, Some(rfa)) = (items.is_empty(), rfa) {
+        items = items_from_rfa(&rfa.text);
+        if ur.is_some() && !items.is_empty() {
+            warnings.push(
+                "no non-certified or modified service found in the UR determination; items taken from the RFA".into(),
+            );
+        }
+    }
+    if items.is_empty() {
+        warnings.push(
+            "no disputed items found (no UR determination or RFA listing services); add them by hand".into(),
+        );
+    }
+    case.items = items;
+    super::letter::link_dependencies(&mut case.items);
+
+    // Header facts from labelled lines, UR letter first.
+    let mut ordered: Vec<&Document> = Vec::new();
+    ordered.extend(ur);
+    ordered.extend(docs.iter().filter(|d| Some(d.id) != ur.map(|u| u.id)));
+    for d in &ordered {
+        if case.meta.case_number.is_none() {
+            case.meta.case_number = CASE_NUMBER
+                .captures(&d.text)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string());
+        }
+        if case.meta.date_of_injury.is_none() {
+            case.meta.date_of_injury = INJURY_DATE
+                .captures(&d.text)
+                .and_then(|c| c.get(1))
+                .and_then(|m| parse_date(m.as_str()));
+        }
+    }
+    // Age and sex from the earliest document that states them.
+    for d in &docs {
+        if let Some(c) = AGE_SEX.captures(&normalize_ws(&d.text)) {
+            case.patient.age = c
+                .get(1)
+                .and_then(|m| m.as_str().parse().ok())
+                .filter(|a: &u32| (1..=120).contains(a));
+            case.patient.sex = c
+                .get(2)
+                .map(|m| match m.as_str().to_ascii_lowercase().as_str() {
+                    "male" | "man" | "gentleman" => Sex::Male,
+                    _ => Sex::Female,
+                });
+            break;
+        }
+    }
+    case.documents = docs;
+    Imported { case, warnings }
+}
+
+/// The UR decision words we recognise, in a line after the service.
+static UR_LINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(?:\d{1,2}|[a-z])[.)]\s+|[-*\u{2022}]\s+)?(?:(?:requested\s+)?(?:service|treatment|request|item)\s*:\s*)?(.+?)\s*(?:[-\u{2013}\u{2014}:|]+|\s{2,})\s*(?:(?:decision|determination|outcome)\s*:\s*)?(non-?certified|not\s+certified|not\s+medically\s+necessary|denied|modified|partially\s+certified|certified|approved|authori[sz]ed)\b[\s.:;,-]*(.*)$",
+    )
+    .expect("static regex")
+});
+static MODIFIED_TO: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^\s*(?:modified\s+to|certified\s+as|authori[sz]ed\s*(?:as|:)|certify|approved\s+as)\s*:?\s*(.+)$")
+        .expect("static regex")
+});
+
+fn list_marker_stripped(s: &str) -> &str {
+    static MARKER: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^\s*(?:(?:\d{1,2}|[a-z])[.)]\s+|[-*\u{2022}]\s+)").expect("static regex")
+    });
+    match MARKER.find(s) {
+        Some(m) => s.get(m.end()..).unwrap_or(s),
+        None => s,
+    }
+}
+
+/// Disputed items from a UR determination: every listed service whose
+/// decision is non-certified/denied, or modified (a partial certification
+/// whose authorized part is on the same line or the next "Modified to:" line).
+pub(crate) fn items_from_ur(text: &str) -> Vec<DisputedItem> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut items = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(c) = UR_LINE.captures(line) else {
+            continue;
+        };
+        let service = c
+            .get(1)
+            .map(|m| normalize_ws(m.as_str()))
+            .unwrap_or_default();
+        let decision = c
+            .get(2)
+            .map(|m| normalize_ws(m.as_str()).to_ascii_lowercase())
+            .unwrap_or_default();
+        let rest = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
+        // A sentence of prose mentioning a decision is not a service line.
+        if service.len() < 3 || service.len() > 200 || service.ends_with('.') {
+            continue;
+        }
+        let lower = service.to_ascii_lowercase();
+        if lower.starts_with("the ") || lower.contains(" was ") || lower.contains(" is ") {
+            continue;
+        }
+        let id = ItemId(items.len() as u32);
+        if decision.starts_with("modified") || decision.starts_with("partially") {
+            let authorized = MODIFIED_TO
+                .captures(rest)
+                .or_else(|| lines.get(i + 1).and_then(|n| MODIFIED_TO.captures(n)))
+                .and_then(|c| c.get(1))
+                .map(|m| normalize_ws(m.as_str()).trim_end_matches('.').to_string())
+                .unwrap_or_default();
+            let disputed = remainder(&service, &authorized);
+            items.push(DisputedItem {
+                id,
+                text: disputed.clone(),
+                partial: Some(PartialCertification {
+                    original: service,
+                    authorized,
+                    disputed,
+                }),
+                depends_on: None,
+            });
+        } else if decision.starts_with("non")
+            || decision.starts_with("not")
+            || decision.starts_with("denied")
+        {
+            items.push(DisputedItem {
+                id,
+                text: service,
+                partial: None,
+                depends_on: None,
+            });
+        }
+    }
+    items
+}
+
+static NUMBER: Lazy<Regex> = Lazy::new(|| Regex::new(r"\d+").expect("static regex"));
+
+/// The IMR-eligible remainder of a modified request. When the authorized
+/// text is the original with smaller numbers (#90 → #60, 2x6 → 2x3), the
+/// remainder is the original with each differing number reduced by the
+/// authorized one; otherwise the whole original request remains eligible.
+pub(crate) fn remainder(original: &str, authorized: &str) -> String {
+    let skeleton = |s: &str| {
+        NUMBER
+            .replace_all(&s.to_ascii_lowercase(), "#")
+            .into_owned()
+    };
+    if authorized.is_empty() || skeleton(original) != skeleton(authorized) {
+        return original.to_string();
+    }
+    let a: Vec<u64> = NUMBER
+        .find_iter(authorized)
+        .filter_map(|m| m.as_str().parse().ok())
+        .collect();
+    let mut out = String::new();
+    let mut last = 0;
+    let mut changed = false;
+    for (k, m) in NUMBER.find_iter(original).enumerate() {
+        let (Ok(o), Some(&au)) = (m.as_str().parse::<u64>(), a.get(k)) else {
+            return original.to_string();
+        };
+        out.push_str(original.get(last..m.start()).unwrap_or(""));
+        if au < o {
+            out.push_str(&(o - au).to_string());
+            changed = true;
+        } else if au == o {
+            out.push_str(m.as_str());
+        } else {
+            return original.to_string();
+        }
+        last = m.end();
+    }
+    out.push_str(original.get(last..).unwrap_or(""));
+    if changed { out } else { original.to_string() }
+}
+
+static RFA_HEADING: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^\s*(?:requested\s+(?:services?|treatments?|items?)|(?:services?|treatments?)\s+requested|treatment\s+plan\s*/\s*requests?)\b.*$")
+        .expect("static regex")
+});
+
+/// Requested services listed on an RFA, under a "Requested services" style
+/// heading: one per line until a blank line or the next heading.
+pub(crate) fn items_from_rfa(text: &str) -> Vec<DisputedItem> {
+    let mut items = Vec::new();
+    let mut in_list = false;
+    for line in text.lines() {
+        let clean = line.trim();
+        if RFA_HEADING.is_match(clean) {
+            in_list = true;
+            continue;
+        }
+        if !in_list {
+            continue;
+        }
+        if clean.is_empty() {
+            if !items.is_empty() {
+                in_list = false;
+            }
+            continue;
+        }
+        let looks_heading = clean.ends_with(':')
+            || (clean.len() > 3
+                && clean.chars().all(|c| !c.is_lowercase())
+                && clean.chars().any(char::is_alphabetic));
+        if looks_heading {
+            if !items.is_empty() {
+                in_list = false;
+            }
+            continue;
+        }
+        let service = normalize_ws(list_marker_stripped(clean));
+        if service.len() >= 3 {
+            items.push(DisputedItem {
+                id: ItemId(items.len() as u32),
+                text: service,
+                partial: None,
+                depends_on: None,
+            });
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_titles() {
+        let k = |t: &str| detect_kind(t);
+        assert_eq!(
+            k("PRIMARY TREATING PHYSICIAN'S PROGRESS REPORT (PR-2)\n"),
+            DocumentKind::ProgressReport
+        );
+        assert_eq!(
+            k("Doctor's First Report of Occupational Injury or Illness"),
+            DocumentKind::DoctorsFirstReport
+        );
+        assert_eq!(
+            k("MRI OF THE RIGHT KNEE WITHOUT CONTRAST"),
+            DocumentKind::ImagingReport
+        );
+        assert_eq!(
+            k("Electrodiagnostic consultation\nEMG/NCV bilateral lower extremities"),
+            DocumentKind::ElectrodiagnosticReport
+        );
+        assert_eq!(k("OPERATIVE REPORT"), DocumentKind::OperativeReport);
+        assert_eq!(k("Panel QME Report"), DocumentKind::MedicalLegalReport);
+        assert_eq!(
+            k("STATE OF CALIFORNIA\nDWC Form RFA\nRequest for Authorization"),
+            DocumentKind::RequestForAuthorization
+        );
+        assert_eq!(
+            k("Utilization Review Determination\nRe: Request for Authorization"),
+            DocumentKind::UtilizationReview
+        );
+        assert_eq!(k("Pharmacy receipt"), DocumentKind::Other);
+    }
+
+    #[test]
+    fn dates_from_labels_and_headers() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(
+            detect_date("PR-2\nDate of injury: 01/02/2015\nDate of service: 11/07/16\n"),
+            d(2016, 11, 7)
+        );
+        assert_eq!(
+            detect_date("X-ray report\nDOB: 4/4/1970\nMarch 3, 2016\n"),
+            d(2016, 3, 3)
+        );
+        assert_eq!(detect_date("Nothing dated here"), None);
+    }
+
+    #[test]
+    fn ur_lines_give_denied_and_modified_items() {
+        let text = "UTILIZATION REVIEW DETERMINATION\n\
+            1. Lumbar epidural steroid injection L5-S1 - Non-certified\n\
+            2. Naproxen 550 mg #90 - Modified\n   Modified to: Naproxen 550 mg #60\n\
+            3. Follow-up visit - Certified\n\
+            The request was denied because records were incomplete.\n";
+        let items = items_from_ur(text);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0].text, "Lumbar epidural steroid injection L5-S1");
+        let p = items[1].partial.as_ref().expect("partial");
+        assert_eq!(p.original, "Naproxen 550 mg #90");
+        assert_eq!(p.authorized, "Naproxen 550 mg #60");
+        assert_eq!(p.disputed, "Naproxen 550 mg #30");
+    }
+
+    #[test]
+    fn remainder_of_modified_requests() {
+        assert_eq!(remainder("PT 2x6 lumbar", "PT 2x3 lumbar"), "PT 2x3 lumbar");
+        assert_eq!(remainder("Brace", "Home exercise kit"), "Brace");
+        assert_eq!(
+            remainder("Gabapentin 300 mg #60", "Gabapentin 300 mg #60"),
+            "Gabapentin 300 mg #60"
+        );
+    }
+
+    #[test]
+    fn rfa_fallback_lists_services() {
+        let text = "DWC Form RFA\nRequested services:\n1) Acupuncture 2x4 neck\n2) Home TENS unit\n\nPROVIDER SIGNATURE\n";
+        let items = items_from_rfa(text);
+        let t: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(t, ["Acupuncture 2x4 neck", "Home TENS unit"]);
+    }
+}
