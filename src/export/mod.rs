@@ -8,6 +8,8 @@
 
 pub mod check;
 pub mod content;
+pub mod docx;
+pub mod fhir;
 pub mod html;
 pub mod letter;
 pub mod markdown;
@@ -30,33 +32,47 @@ pub use content::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Pdf,
+    Docx,
     Markdown,
     Html,
     Text,
     Ron,
     Json,
+    Fhir,
 }
 
 impl Format {
     /// Every format, in the order menus list them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Pdf,
+        Format::Docx,
         Format::Markdown,
         Format::Html,
         Format::Text,
         Format::Ron,
         Format::Json,
+        Format::Fhir,
     ];
 
     /// The file extension (without the dot) a saved export gets.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
             Format::Markdown => "md",
             Format::Html => "html",
             Format::Text => "txt",
             Format::Ron => "ron",
             Format::Json => "json",
+            Format::Fhir => "fhir.json",
+        }
+    }
+
+    /// The short name the command line takes (`--format fhir`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Fhir => "fhir",
+            other => other.extension(),
         }
     }
 
@@ -64,24 +80,28 @@ impl Format {
     pub fn label(self) -> &'static str {
         match self {
             Format::Pdf => "PDF letter",
+            Format::Docx => "Word letter (DOCX)",
             Format::Markdown => "Markdown letter",
             Format::Html => "HTML letter (printable)",
             Format::Text => "Plain-text letter",
             Format::Ron => "Structured review (RON)",
             Format::Json => "Structured review (JSON)",
+            Format::Fhir => "Checklist as FHIR R4 QuestionnaireResponse",
         }
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.extension())
+        f.write_str(self.name())
     }
 }
 
 /// A format name that is not one of ours.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown export format \"{0}\" (expected one of: pdf, md, html, txt, ron, json)")]
+#[error(
+    "unknown export format \"{0}\" (expected one of: pdf, docx, md, html, txt, ron, json, fhir)"
+)]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
@@ -90,11 +110,13 @@ impl FromStr for Format {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "pdf" => Ok(Format::Pdf),
+            "docx" | "word" => Ok(Format::Docx),
             "md" | "markdown" => Ok(Format::Markdown),
             "html" | "htm" => Ok(Format::Html),
             "txt" | "text" => Ok(Format::Text),
             "ron" => Ok(Format::Ron),
             "json" => Ok(Format::Json),
+            "fhir" | "fhir.json" => Ok(Format::Fhir),
             other => Err(UnknownFormat(other.to_string())),
         }
     }
@@ -129,10 +151,12 @@ pub fn export(content: &LetterContent, format: Format) -> Result<Vec<u8>, Export
     }
     Ok(match format {
         Format::Pdf => pdf::render(content)?,
+        Format::Docx => docx::render(content)?,
         Format::Markdown => markdown::render(content).into_bytes(),
         Format::Html => html::render(content).into_bytes(),
         Format::Text => text::render(content).into_bytes(),
         Format::Ron => structured::to_ron(content)?.into_bytes(),
         Format::Json => structured::to_json(content)?.into_bytes(),
+        Format::Fhir => fhir::render(content)?,
     })
 }
