@@ -21,11 +21,6 @@ use crate::case::{
     PartialCertification, Patient, Priority, Reference, ReferenceItem, ReviewerCredentials, Sex,
 };
 
-const SUMMARY_HEADING: &str = "CLINICAL CASE SUMMARY";
-const ISSUES_HEADING: &str = "IMR ISSUES, DECISIONS AND RATIONALES";
-const METHOD_HEADING: &str = "HOW THE IMR FINAL DETERMINATION WAS MADE";
-const LICENSURE_LABEL: &str = "State(s) of Licensure:";
-const SPECIALTY_LABEL: &str = "Certification(s)/Specialty:";
 const CA_LABEL: &str = "Claims Administrator guideline:";
 const MAXIMUS_LABEL: &str = "MAXIMUS guideline:";
 const RATIONALE_LABEL: &str = "Decision rationale:";
@@ -34,10 +29,15 @@ const RATIONALE_LABEL: &str = "Decision rationale:";
 /// clinical record: it has the issues heading, or the case-number header
 /// together with the case-summary heading.
 pub fn looks_like_letter(text: &str) -> bool {
-    let head: String = text.chars().take(200_000).collect();
-    let norm = normalize_ws(&head).to_ascii_uppercase();
-    norm.contains(ISSUES_HEADING)
-        || (norm.contains("CASE NUMBER:") && norm.contains(SUMMARY_HEADING))
+    static CASE_NUMBER_LABEL: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"(?i)Case\s+Number\s*:").expect("static regex"));
+    let cut = text
+        .char_indices()
+        .nth(200_000)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let head = text.get(..cut).unwrap_or(text);
+    ISSUES_RE.is_match(head) || (CASE_NUMBER_LABEL.is_match(head) && SUMMARY_RE.is_match(head))
 }
 
 /// One line of the input with its byte range (without the newline).
@@ -72,9 +72,44 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
-fn is_heading(line: &Line<'_>, heading: &str) -> bool {
-    normalize_ws(line.clean()).eq_ignore_ascii_case(heading)
+/// A section heading's byte range and the line it starts on.
+#[derive(Debug, Clone, Copy)]
+struct Heading {
+    start: usize,
+    end: usize,
+    line: usize,
 }
+
+static SUMMARY_RE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"CLINICAL\s+CASE\s+SUMMARY").expect("static regex"));
+static ISSUES_RE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"IMR\s+ISSUES,?\s+DECISIONS,?\s+AND\s+RATIONALES?").expect("static regex")
+});
+static METHOD_RE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE").expect("static regex")
+});
+
+/// Finds a heading anywhere in the text (PDF extraction may join it to a
+/// neighbouring line), in capitals as letters print it.
+fn find_heading(text: &str, lines: &[Line<'_>], re: &Regex) -> Option<Heading> {
+    let m = re.find(text)?;
+    let line = lines
+        .iter()
+        .position(|l| l.start <= m.start() && m.start() <= l.end)
+        .unwrap_or(0);
+    Some(Heading {
+        start: m.start(),
+        end: m.end(),
+        line,
+    })
+}
+
+static LICENSURE_RE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)^States?(?:\(s\))?\s+of\s+Licensure\s*:").expect("static regex"));
+static SPECIALTY_RE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:Board\s+)?Certifications?(?:\(s\))?\s*/\s*Specialt(?:y|ies)\s*:")
+        .expect("static regex")
+});
 
 static DATE_RE: &str = r"(\d{1,2}[/-]\d{1,2}[/-]\d{2,4})";
 
@@ -172,33 +207,30 @@ static NOT_SURGERY: Lazy<Regex> = Lazy::new(|| {
 /// no decided item is refused: without items there is nothing to review.
 pub fn letter_from_text(text: &str, origin: &Path) -> Result<Case, ImportError> {
     let lines = split_lines(text);
-    let find = |heading: &str| lines.iter().position(|l| is_heading(l, heading));
-    let method_idx = find(METHOD_HEADING);
-    let summary_idx = find(SUMMARY_HEADING);
-    let issues_idx = find(ISSUES_HEADING);
+    let method = find_heading(text, &lines, &METHOD_RE);
+    let summary = find_heading(text, &lines, &SUMMARY_RE);
+    let issues = find_heading(text, &lines, &ISSUES_RE);
 
     let mut case = Case::new();
     case.source = CaseSource::PublishedLetter(origin.to_path_buf());
 
     // Header: everything before the first section we know.
-    let header_end = [method_idx, summary_idx, issues_idx]
+    let header_end = [method, summary, issues]
         .into_iter()
         .flatten()
+        .map(|h| h.start)
         .min()
-        .and_then(|i| lines.get(i))
-        .map(|l| l.start)
         .unwrap_or(text.len().min(2000));
     parse_header(text.get(..header_end).unwrap_or(""), &mut case);
 
     parse_credentials(&lines, &mut case.reviewer);
 
     // Summary: from the heading (minus the fixed introduction) to the issues heading.
-    if let Some(si) = summary_idx {
-        let from = lines.get(si).map(|l| l.end).unwrap_or(0);
-        let to = issues_idx
-            .filter(|&ii| ii > si)
-            .and_then(|ii| lines.get(ii))
-            .map(|l| l.start)
+    if let Some(sh) = summary {
+        let from = sh.end;
+        let to = issues
+            .filter(|ih| ih.start >= sh.end)
+            .map(|ih| ih.start)
             .unwrap_or(text.len());
         if let Some((s, e)) = summary_span(text, from, to) {
             let body = &text[s..e];
@@ -215,7 +247,7 @@ pub fn letter_from_text(text: &str, origin: &Path) -> Result<Case, ImportError> 
         }
     }
 
-    let issues_start = issues_idx.map(|i| i + 1).unwrap_or(0);
+    let issues_start = issues.map(|h| h.line + 1).unwrap_or(0);
     let blocks = parse_items(&lines, issues_start);
     if blocks.is_empty() {
         return Err(ImportError::NotALetter {
@@ -291,19 +323,16 @@ fn split_list(s: &str) -> Vec<String> {
 fn parse_credentials(lines: &[Line<'_>], reviewer: &mut ReviewerCredentials) {
     for (i, line) in lines.iter().enumerate() {
         let clean = line.clean();
-        if let Some(rest) = strip_label(clean, LICENSURE_LABEL) {
-            reviewer.licensure = split_list(rest);
-        } else if let Some(rest) = strip_label(clean, SPECIALTY_LABEL) {
+        if let Some(m) = LICENSURE_RE.find(clean) {
+            reviewer.licensure = split_list(clean.get(m.end()..).unwrap_or(""));
+        } else if let Some(m) = SPECIALTY_RE.find(clean) {
+            let rest = clean.get(m.end()..).unwrap_or("");
             // The specialty list may wrap onto following lines, up to a blank
             // line or the next heading.
             let mut all = rest.to_string();
             for next in lines.iter().skip(i + 1) {
                 let c = next.clean();
-                if c.is_empty()
-                    || is_heading(next, SUMMARY_HEADING)
-                    || c.contains(':')
-                    || c.len() > 80
-                {
+                if c.is_empty() || SUMMARY_RE.is_match(c) || c.contains(':') || c.len() > 80 {
                     break;
                 }
                 all.push(' ');
@@ -446,6 +475,20 @@ fn parse_items(lines: &[Line<'_>], from: usize) -> Vec<Block> {
 
 fn item_start(lines: &[Line<'_>], decision: usize, floor: usize) -> usize {
     let mut start = decision;
+    // A decision word alone on its line always takes the nearest text line
+    // above it, whatever that line ends with.
+    if lines
+        .get(decision)
+        .is_some_and(|l| DECISION_ALONE.is_match(l.clean()))
+    {
+        let mut k = decision;
+        while k > floor && lines.get(k - 1).is_some_and(|l| l.clean().is_empty()) {
+            k -= 1;
+        }
+        if k > floor {
+            start = k - 1;
+        }
+    }
     while start > floor {
         let Some(prev) = lines.get(start - 1) else {
             break;
@@ -625,6 +668,20 @@ mod tests {
         assert_eq!((p.age, p.sex), (Some(38), Some(Sex::Female)));
         let p = patient_from_summary("The applicant is a male warehouse worker.");
         assert_eq!((p.age, p.sex), (None, Some(Sex::Male)));
+    }
+
+    #[test]
+    fn decision_alone_after_a_full_stop_and_joined_headings() {
+        let c = case(
+            "Case Number: AB12-0000001  CLINICAL CASE SUMMARY\n\
+             The worker is a 30 year old man. IMR ISSUES, DECISIONS AND RATIONALES\n\
+             Items are set forth below:\nCompound cream 240 gm.\n\nUpheld\n\
+             MAXIMUS guideline: X.\nDecision rationale: Y.\n",
+        );
+        assert_eq!(c.items.len(), 1);
+        assert_eq!(c.items[0].text, "Compound cream 240 gm.");
+        assert_eq!(c.documents[0].text, "The worker is a 30 year old man.");
+        assert_eq!(c.patient.sex, Some(Sex::Male));
     }
 
     #[test]
