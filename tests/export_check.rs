@@ -128,3 +128,31 @@ fn dates_missing_from_the_case_are_caught() {
     c.items[0].rationale = RATIONALE_MRI.replace("09/02/2016", "9-2-16");
     assert!(check(&c, &case()).is_empty());
 }
+
+#[test]
+fn pain_ranges_and_scores_are_not_dates() {
+    use imrdesk::export::check::dates_in;
+    assert!(dates_in("pain 5-10/10, worse at night; 7/10 today").is_empty());
+    assert_eq!(dates_in("seen 11/07/14 and 10-13-2016").len(), 2);
+    assert!(dates_in("on 02/30/2016").is_empty(), "no such day");
+}
+
+#[test]
+fn negations_a_few_words_before_the_verdict_count() {
+    use imrdesk::export::check::conclusion;
+    for s in [
+        "The request is determined to not be medically necessary.",
+        "It cannot be deemed medically necessary at this time.",
+        "The request does not appear medically necessary.",
+        "Therefore the injection is not considered medically necessary.",
+    ] {
+        assert_eq!(conclusion(s).map(|c| c.0), Some(false), "{s}");
+    }
+    for s in [
+        "The patient did not improve with rest. The request is medically necessary.",
+        "Therefore the MRI is supported and is medically necessary.",
+    ] {
+        assert_eq!(conclusion(s).map(|c| c.0), Some(true), "{s}");
+    }
+    assert_eq!(conclusion("She was seen in clinic."), None);
+}

@@ -251,8 +251,11 @@ fn single(set: BTreeSet<BodyRegion>) -> Option<BodyRegion> {
 }
 
 static NEGATIVE: Lazy<Regex> = Lazy::new(|| {
+    // A negation up to three words before the verdict ("is determined to not
+    // be medically necessary", "cannot be deemed medically necessary"),
+    // without crossing punctuation.
     Regex::new(
-        r"(?i)\b(not\s+(medically\s+)?(necessary|indicated|supported|warranted|recommended|certified|appropriate|established)|non-?certified|upheld|cannot\s+be\s+(supported|recommended|certified)|is\s+denied)\b",
+        r"(?i)\b((not|cannot|can't|never|no\s+longer)(\s+\w+){0,3}?\s+(medically\s+)?(necessary|indicated|supported|warranted|recommended|certified|appropriate|established|justified)|non-?certified|upheld|unnecessary|unsupported|is\s+denied)\b",
     )
     .expect("constant pattern compiles")
 });
@@ -378,8 +381,12 @@ fn join_levels(levels: &BTreeSet<String>) -> String {
     levels.iter().cloned().collect::<Vec<_>>().join(", ")
 }
 
-static NUMERIC_DATE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b").expect("constant pattern compiles")
+// One pattern per separator: a mixed "5-10/10" is a pain range, not a date.
+static NUMERIC_DATES: Lazy<[Regex; 2]> = Lazy::new(|| {
+    [
+        Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").expect("constant pattern compiles"),
+        Regex::new(r"\b(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})\b").expect("constant pattern compiles"),
+    ]
 });
 static ISO_DATE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("constant pattern compiles"));
@@ -395,7 +402,7 @@ static NAMED_DATE: Lazy<Regex> = Lazy::new(|| {
 pub fn dates_in(text: &str) -> Vec<NaiveDate> {
     let num = |s: Option<regex::Match>| s.and_then(|m| m.as_str().parse::<i32>().ok());
     let mut out = Vec::new();
-    for c in NUMERIC_DATE.captures_iter(text) {
+    for c in NUMERIC_DATES.iter().flat_map(|re| re.captures_iter(text)) {
         if let (Some(m), Some(d), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             let year = match y {
                 0..=49 => 2000 + y,
