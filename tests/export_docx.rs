@@ -160,3 +160,19 @@ fn same_letter_same_bytes() {
         export(&signed(), Format::Docx).unwrap()
     );
 }
+
+#[test]
+fn sample_for_eyes() {
+    // Written where a person can open it (target/export-samples).
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/export-samples");
+    if std::fs::create_dir_all(dir).is_ok() {
+        let _ = std::fs::write(
+            format!("{dir}/draft.docx"),
+            export(&draft(), Format::Docx).unwrap(),
+        );
+        let _ = std::fs::write(
+            format!("{dir}/draft.html"),
+            export(&draft(), Format::Html).unwrap(),
+        );
+    }
+}

@@ -153,6 +153,11 @@ fn ron_and_json_round_trip_equal() {
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["schema_version"], 1);
         assert_eq!(v["items"][1]["decision"], "NotMedicallyNecessary");
+        // The structured review stands on its own: the case with its
+        // records and the engine's analysis travel with the letter.
+        assert_eq!(v["case"]["meta"]["case_number"], "CM99-0000042");
+        assert_eq!(v["case"]["documents"].as_array().unwrap().len(), 5);
+        assert_eq!(v["analysis"]["items"].as_array().unwrap().len(), 3);
     }
 }
 

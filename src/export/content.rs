@@ -46,6 +46,14 @@ pub struct LetterContent {
     /// The review's audit log, oldest first (empty for engine-only drafts).
     #[serde(default)]
     pub audit: Vec<AuditLine>,
+    /// The whole case the letter was written from (records included), so the
+    /// structured export stands on its own. The letter formats ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<Case>,
+    /// The engine's analysis as computed (facts, evidence, suggestions).
+    /// The letter formats ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<Analysis>,
 }
 
 /// One record in the "documents reviewed" list.
@@ -216,6 +224,8 @@ impl LetterContent {
             draft: true,
             signature: None,
             audit: Vec::new(),
+            case: Some(case.clone()),
+            analysis: Some(analysis.clone()),
         }
     }
 
