@@ -7,8 +7,11 @@
 
 pub mod assessment;
 pub mod case;
+pub mod engine;
+pub mod eval;
 pub mod export;
 pub mod fact;
+pub mod guideline;
 pub mod ingest;
 pub mod request;
 pub mod review;

@@ -1,0 +1,1 @@
+//! Evaluation of the engine against published expert decisions.

@@ -1,0 +1,163 @@
+//! The guideline library: treatment guidelines as data.
+//!
+//! Each guideline is one RON file under `assets/guidelines/`. The built-in
+//! library embeds those files so the binary works anywhere; a clinical lead
+//! can also point the program at a folder to add or correct a guideline
+//! without a rebuild ([`Library::load_dir`]). Every file is validated when it
+//! is loaded, and errors name the file and the line, because a silently
+//! ignored criterion would change decisions without anyone noticing.
+
+mod builtin;
+mod schema;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+pub use schema::{
+    Applies, CitationSource, Criterion, DecisionRule, Expect, Guideline, Rank, RegionScope,
+    RequestField, Rule,
+};
+pub use validate::known_concepts;
+
+/// Why a guideline file could not be loaded. Every variant names the file and,
+/// where it applies, the line, so the author can go straight to the mistake.
+#[derive(Debug, Error)]
+pub enum GuidelineError {
+    #[error("{file}: cannot read the guideline file: {cause}")]
+    Unreadable { file: PathBuf, cause: String },
+    #[error("{file}:{line}:{column}: malformed RON: {cause}")]
+    Syntax {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        cause: String,
+    },
+    #[error("{file}:{line}: {cause}")]
+    Invalid {
+        file: PathBuf,
+        line: usize,
+        cause: String,
+    },
+    #[error("{dir}: no guideline files (*.ron) in the folder")]
+    EmptyFolder { dir: PathBuf },
+}
+
+impl GuidelineError {
+    /// The file the error is about.
+    pub fn file(&self) -> &Path {
+        match self {
+            GuidelineError::Unreadable { file, .. }
+            | GuidelineError::Syntax { file, .. }
+            | GuidelineError::Invalid { file, .. } => file,
+            GuidelineError::EmptyFolder { dir } => dir,
+        }
+    }
+
+    /// The 1-based line of the mistake, when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            GuidelineError::Syntax { line, .. } | GuidelineError::Invalid { line, .. } => {
+                Some(*line)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A validated set of guidelines.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    guidelines: Vec<Guideline>,
+}
+
+impl Library {
+    /// The library compiled into the binary. The embedded files are checked by
+    /// the test suite, so a failure here is a build defect; it still returns
+    /// an error rather than panicking.
+    pub fn builtin() -> Result<Library, GuidelineError> {
+        let sources: Vec<(PathBuf, &str)> = builtin::FILES
+            .iter()
+            .map(|(name, text)| (PathBuf::from("assets/guidelines").join(name), *text))
+            .collect();
+        Library::from_sources(sources.iter().map(|(p, t)| (p.as_path(), *t)))
+    }
+
+    /// Loads every `*.ron` file of a folder (sorted by name) as one library.
+    pub fn load_dir(dir: &Path) -> Result<Library, GuidelineError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| GuidelineError::Unreadable {
+            file: dir.to_path_buf(),
+            cause: e.to_string(),
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .collect();
+        paths.sort();
+        if paths.is_empty() {
+            return Err(GuidelineError::EmptyFolder {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let mut texts = Vec::with_capacity(paths.len());
+        for p in &paths {
+            let text = std::fs::read_to_string(p).map_err(|e| GuidelineError::Unreadable {
+                file: p.clone(),
+                cause: e.to_string(),
+            })?;
+            texts.push((p.clone(), text));
+        }
+        Library::from_sources(texts.iter().map(|(p, t)| (p.as_path(), t.as_str())))
+    }
+
+    /// Parses and validates guideline sources given as (file name, text).
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    ) -> Result<Library, GuidelineError> {
+        let mut parsed: Vec<(PathBuf, &str, Guideline)> = Vec::new();
+        for (path, text) in sources {
+            let g = parse_one(path, text)?;
+            validate::check_guideline(path, text, &g)?;
+            parsed.push((path.to_path_buf(), text, g));
+        }
+        validate::check_library(&parsed)?;
+        Ok(Library {
+            guidelines: parsed.into_iter().map(|(_, _, g)| g).collect(),
+        })
+    }
+
+    /// All guidelines, in load order.
+    pub fn guidelines(&self) -> &[Guideline] {
+        &self.guidelines
+    }
+
+    /// The guideline with this id.
+    pub fn get(&self, id: &str) -> Option<&Guideline> {
+        self.guidelines.iter().find(|g| g.id == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.guidelines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.guidelines.is_empty()
+    }
+}
+
+/// Parses one file, turning RON's position into a file:line:column error.
+fn parse_one(path: &Path, text: &str) -> Result<Guideline, GuidelineError> {
+    ron::from_str::<Guideline>(text).map_err(|e| GuidelineError::Syntax {
+        file: path.to_path_buf(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        cause: e.code.to_string(),
+    })
+}
+
+/// The names of the guideline files embedded in the binary (for checks that
+/// the folder and the built-in list agree).
+pub fn builtin_file_names() -> &'static [&'static str] {
+    builtin::NAMES
+}

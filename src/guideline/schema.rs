@@ -1,0 +1,291 @@
+//! The shape of a guideline file. The field names are what a clinical lead
+//! writes in RON, so they favour plain words over brevity.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fact::{BodyRegion, FactKind};
+use crate::request::Category;
+
+/// Where a guideline stands in the MTUS strength-of-evidence order
+/// (Labor Code 4610.5(c)(2)). Lower ranks win when several guidelines fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Rank {
+    /// The Medical Treatment Utilization Schedule itself.
+    Mtus,
+    /// Official Disability Guidelines: cited where the MTUS is silent.
+    Odg,
+    /// Other peer-reviewed or nationally recognised evidence.
+    OtherEvidence,
+}
+
+impl Rank {
+    /// How a reviewer names the rank.
+    pub fn label(self) -> &'static str {
+        match self {
+            Rank::Mtus => "MTUS",
+            Rank::Odg => "ODG (outside the MTUS)",
+            Rank::OtherEvidence => "other medical evidence (outside the MTUS)",
+        }
+    }
+}
+
+/// One guideline: what it covers, its criteria, how they decide, and the
+/// phrases the rationale draft is built from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guideline {
+    /// Stable id, unique in the library ("mtus-low-back-imaging").
+    pub id: String,
+    pub title: String,
+    pub rank: Rank,
+    /// The sources cited, first the one that decides. Rendered by
+    /// [`Guideline::citation`] in the form letters print.
+    pub sources: Vec<CitationSource>,
+    /// Which requests the guideline speaks to.
+    pub applies: Applies,
+    /// Request fields without which no decision can be made ("a request for
+    /// physical therapy that gives no number of visits").
+    #[serde(default)]
+    pub requires: Vec<RequestField>,
+    pub criteria: Vec<Criterion>,
+    pub decision: DecisionRule,
+    /// What the guideline says, in the project's own words, for the rationale.
+    pub statement: String,
+    /// What the guideline would support instead, when the request exceeds it.
+    #[serde(default)]
+    pub alternative: Option<String>,
+    /// Related guidelines a reviewer may want beside this one (ids).
+    #[serde(default)]
+    pub see_also: Vec<String>,
+}
+
+/// One cited source: a volume and its sections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitationSource {
+    /// The volume as letters name it: "MTUS Low Back Complaints 2004", or for
+    /// sources outside the MTUS the title after "Non-MTUS Citation", e.g.
+    /// "Official Disability Guidelines (ODG) Low Back".
+    pub volume: String,
+    /// Sections (MTUS) or topics (ODG), as letters print them.
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// Page where known.
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+impl CitationSource {
+    /// Whether the source is part of the MTUS (letters cite those by section).
+    pub fn is_mtus(&self) -> bool {
+        self.volume.starts_with("MTUS ")
+    }
+}
+
+impl Guideline {
+    /// The citation exactly as a letter prints it after "Decision based on":
+    /// MTUS volumes joined with ", and", sources outside the MTUS as
+    /// "Non-MTUS Citation …" in a following "Decision based on" sentence.
+    pub fn citation(&self) -> String {
+        let mut mtus: Vec<String> = Vec::new();
+        let mut other: Vec<String> = Vec::new();
+        for s in &self.sources {
+            if s.is_mtus() {
+                let volume = if mtus.is_empty() {
+                    s.volume.clone()
+                } else {
+                    s.volume.trim_start_matches("MTUS ").to_string()
+                };
+                let mut part = volume;
+                if !s.sections.is_empty() {
+                    part.push_str(", Section(s): ");
+                    part.push_str(&s.sections.join(", "));
+                }
+                if let Some(page) = &s.page {
+                    part.push_str(&format!(", page {page}"));
+                }
+                mtus.push(part);
+            } else {
+                let mut part = format!("Non-MTUS Citation {}", s.volume);
+                if !s.sections.is_empty() {
+                    part.push_str(", ");
+                    part.push_str(&s.sections.join(", "));
+                }
+                if let Some(page) = &s.page {
+                    part.push_str(&format!(", page {page}"));
+                }
+                other.push(part);
+            }
+        }
+        let mut sentences = Vec::new();
+        if !mtus.is_empty() {
+            sentences.push(mtus.join(", and "));
+        }
+        sentences.extend(other);
+        sentences.join(". Decision based on ")
+    }
+
+    /// The criterion with this id.
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+}
+
+/// What requests a guideline covers. Empty lists mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applies {
+    pub categories: Vec<Category>,
+    /// Request modalities ("mri", "x-ray", "emg"), as request parsing names them.
+    #[serde(default)]
+    pub modalities: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<BodyRegion>,
+    /// Generic drug names (lower case).
+    #[serde(default)]
+    pub drugs: Vec<String>,
+    /// Words of the request text, any of which makes the guideline apply
+    /// ("ultrasound", "infrared"): finer than the category.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Words that rule the guideline out for a request.
+    #[serde(default)]
+    pub exclude_words: Vec<String>,
+}
+
+/// A request field a decision may need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RequestField {
+    Region,
+    Quantity,
+    Visits,
+    Duration,
+    Strength,
+}
+
+impl RequestField {
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestField::Region => "the body part",
+            RequestField::Quantity => "the quantity",
+            RequestField::Visits => "the number of visits",
+            RequestField::Duration => "the duration",
+            RequestField::Strength => "the strength",
+        }
+    }
+}
+
+/// One checklist question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    /// Unique within the guideline; the decision rule names criteria by id.
+    pub id: String,
+    /// The question in the project's own words.
+    pub question: String,
+    /// What counts as evidence, for the reviewer.
+    pub evidence: String,
+    pub rule: Rule,
+}
+
+/// Whether a criterion asks for a finding to be present or absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Expect {
+    /// Met when the records affirm the finding; not met when they deny it.
+    #[default]
+    Present,
+    /// Met when the records deny the finding ("no red flags"); not met when
+    /// they affirm it.
+    Absent,
+}
+
+/// Which facts a rule counts by body region.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RegionScope {
+    /// Any region.
+    #[default]
+    Any,
+    /// Only facts of the request's region (facts without a region count too).
+    Request,
+}
+
+/// How a criterion is answered from the records and the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Rule {
+    /// Extracted facts of this kind and one of these concepts.
+    Fact {
+        kind: FactKind,
+        concepts: Vec<String>,
+        #[serde(default)]
+        expect: Expect,
+        #[serde(default)]
+        region: RegionScope,
+    },
+    /// Sentences of the records that use one of these phrases (whole words,
+    /// case-insensitive). Negation in the sentence ("no", "denies",
+    /// "negative for", "without") makes a mention a denial. `near`, when not
+    /// empty, requires one of its words in the same sentence too.
+    Phrase {
+        terms: Vec<String>,
+        #[serde(default)]
+        expect: Expect,
+        #[serde(default)]
+        near: Vec<String>,
+    },
+    /// Met when any of the rules is met; not met when one is not met and none
+    /// is met; otherwise not documented.
+    AnyOf(Vec<Rule>),
+    /// The request asks for at most this many visits.
+    VisitsAtMost(u32),
+    /// The request asks for at most this quantity (tablets, grams, units).
+    QuantityAtMost(u32),
+    /// The request covers at most this many days.
+    DurationAtMost(u32),
+    /// The request states this field.
+    Given(RequestField),
+    /// The request text uses one of these words ("initial", "trial").
+    RequestMentions(Vec<String>),
+    /// The patient is at least this old.
+    AgeAtLeast(u32),
+}
+
+/// How the answers decide. The request is medically necessary when every
+/// criterion of at least one path is met, or when `at_least` is satisfied;
+/// a `not_recommended` guideline never supports the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRule {
+    /// Alternative sets of criteria ids; an id written "!id" asks that the
+    /// criterion is *not* met (not met or not documented).
+    #[serde(default)]
+    pub paths: Vec<Vec<String>>,
+    /// At least `n` of these criteria met.
+    #[serde(default)]
+    pub at_least: Option<(u32, Vec<String>)>,
+    /// The guideline does not recommend the treatment at all.
+    #[serde(default)]
+    pub not_recommended: bool,
+}
+
+impl DecisionRule {
+    /// Every criterion id the rule names (without the "!" prefix).
+    pub fn referenced_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .paths
+            .iter()
+            .flatten()
+            .map(|s| s.trim_start_matches('!'))
+            .collect();
+        if let Some((_, of)) = &self.at_least {
+            ids.extend(of.iter().map(|s| s.as_str()));
+        }
+        ids
+    }
+}
+
+impl Rule {
+    /// Whether the rule is a limit on the request's size (visits, quantity,
+    /// duration): failing one means "over the limit", where IMR must decline
+    /// the whole request and the rationale names what would be supported.
+    pub fn is_request_limit(&self) -> bool {
+        matches!(
+            self,
+            Rule::VisitsAtMost(_) | Rule::QuantityAtMost(_) | Rule::DurationAtMost(_)
+        )
+    }
+}
