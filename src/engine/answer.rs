@@ -150,7 +150,12 @@ impl Context<'_> {
                     .map(|t| format!("\"{t}\""))
                     .collect::<Vec<_>>()
                     .join(", ");
-                settle(*expect, affirmed, negated, &format!("phrases such as {what}"))
+                settle(
+                    *expect,
+                    affirmed,
+                    negated,
+                    &format!("phrases such as {what}"),
+                )
             }
             Rule::AnyOf(rules) => {
                 let outcomes: Vec<Outcome> = rules.iter().map(|r| self.eval(r)).collect();
@@ -219,6 +224,23 @@ impl Context<'_> {
                     ),
                 }
             }
+            Rule::RegionIn(regions) => match self.req.region {
+                Some(r) if regions.contains(&r) => (
+                    Answer::Met,
+                    Vec::new(),
+                    format!("The request is for the {r}."),
+                ),
+                Some(r) => (
+                    Answer::NotMet,
+                    Vec::new(),
+                    format!("The request is for the {r}, a region the guideline does not cover."),
+                ),
+                None => (
+                    Answer::NotDocumented,
+                    Vec::new(),
+                    "The request does not name the body part.".to_string(),
+                ),
+            },
             Rule::AgeAtLeast(min) => match self.case.patient.age {
                 Some(age) if age >= *min => (
                     Answer::Met,

@@ -68,7 +68,14 @@ pub fn analyze_with_facts(
                 .map(|i| i.suggestion.decision)
         });
         let answers: Vec<Answer> = criteria.iter().map(|c| c.answer).collect();
-        let suggestion = decide(guideline, &req, &criteria, &answers, parent, ReviewMode::Imr);
+        let suggestion = decide(
+            guideline,
+            &req,
+            &criteria,
+            &answers,
+            parent,
+            ReviewMode::Imr,
+        );
         let mut assessment = ItemAssessment {
             item: req.item,
             request: req,

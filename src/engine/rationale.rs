@@ -59,10 +59,7 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
                         .document(ev.doc)
                         .map(|d| d.kind.label().to_lowercase())
                         .unwrap_or_else(|| "record".to_string());
-                    let when = ev
-                        .date
-                        .map(|d| format!(" dated {d}"))
-                        .unwrap_or_default();
+                    let when = ev.date.map(|d| format!(" dated {d}")).unwrap_or_default();
                     format!("{yes}: the {doc}{when} records \"{}\".", clip(&ev.quote))
                 }
                 (Answer::Met, None) => format!("Yes. {}", c.note.trim()),

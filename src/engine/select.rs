@@ -49,8 +49,7 @@ fn fit(g: &Guideline, req: &Request) -> Option<usize> {
         }
         score += 2;
     }
-    if a
-        .exclude_words
+    if a.exclude_words
         .iter()
         .any(|w| super::text::find_term(&text, &w.to_lowercase()).is_some())
     {
@@ -62,14 +61,19 @@ fn fit(g: &Guideline, req: &Request) -> Option<usize> {
 /// Every guideline that applies to the request, best first: by rank in the
 /// MTUS order, then by specificity, then by library order.
 pub fn candidates<'a>(library: &'a Library, req: &Request) -> Vec<&'a Guideline> {
-    let mut found: Vec<(Rank, usize, usize, &Guideline)> = library
+    let mut found: Vec<(bool, Rank, usize, usize, &Guideline)> = library
         .guidelines()
         .iter()
         .enumerate()
-        .filter_map(|(i, g)| fit(g, req).map(|s| (g.rank, s, i, g)))
+        .filter_map(|(i, g)| fit(g, req).map(|s| (g.fallback, g.rank, s, i, g)))
         .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    found.into_iter().map(|(_, _, _, g)| g).collect()
+    found.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(&b.3))
+    });
+    found.into_iter().map(|(_, _, _, _, g)| g).collect()
 }
 
 /// The guideline to apply, with the reason in the MTUS order.
@@ -82,6 +86,14 @@ pub fn choose(library: &Library, req: &Request) -> Option<GuidelineChoice> {
         (None, None) => req.category.label().to_string(),
     };
     let why = match g.rank {
+        _ if g.fallback => format!(
+            "No guideline in the library addresses {what} specifically; {} gives the general \
+             approach that applies.",
+            g.sources
+                .first()
+                .map(|s| s.volume.as_str())
+                .unwrap_or("the cited source")
+        ),
         Rank::Mtus => format!(
             "The MTUS comes first in the strength-of-evidence order and {} addresses {what}.",
             g.sources

@@ -38,9 +38,8 @@ pub enum Mention {
     Planned,
 }
 
-static DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b").ok()
-});
+static DATE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b").ok());
 
 /// Splits every document of the case into sentences.
 pub fn sentences(case: &Case) -> Vec<Sentence> {
@@ -155,37 +154,110 @@ fn ends_with_abbreviation(before: &str) -> bool {
 
 /// Words before a finding that deny it within the clause.
 const PRE_NEGATION: &[&str] = &[
-    "no", "not", "denies", "denied", "without", "negative for", "absence of", "absent",
-    "free of", "none", "never", "ruled out", "rules out", "neither", "nor", "lack of",
-    "lacks", "failed to show", "did not", "does not", "has not", "have not", "had not",
-    "was not", "were not", "unremarkable for",
+    "no",
+    "not",
+    "denies",
+    "denied",
+    "without",
+    "negative for",
+    "absence of",
+    "absent",
+    "free of",
+    "none",
+    "never",
+    "ruled out",
+    "rules out",
+    "neither",
+    "nor",
+    "lack of",
+    "lacks",
+    "failed to show",
+    "did not",
+    "does not",
+    "has not",
+    "have not",
+    "had not",
+    "was not",
+    "were not",
+    "unremarkable for",
 ];
 
 /// Words after a finding that deny it ("straight leg raise was negative").
 const POST_NEGATION: &[&str] = &[
-    "negative", "was negative", "were negative", "is negative", "absent", "not present",
-    "not noted", "not documented", "was not", "were not", "unremarkable", "was denied by the patient",
+    "negative",
+    "was negative",
+    "were negative",
+    "is negative",
+    "absent",
+    "not present",
+    "not noted",
+    "not documented",
+    "was not",
+    "were not",
+    "unremarkable",
+    "was denied by the patient",
 ];
 
 /// Words before a finding that make it planned or requested, not present.
 const PLANNED: &[&str] = &[
-    "request", "requested", "requesting", "requests", "recommend", "recommended",
-    "recommends", "recommendation", "plan", "planned", "plans", "will", "would",
-    "consider", "considering", "if", "pending", "authorization", "authorized",
-    "non-certified", "noncertified", "certified", "modified", "candidate", "scheduled",
-    "proposed", "to undergo", "prescribe", "prescribed", "awaiting", "should",
+    "request",
+    "requested",
+    "requesting",
+    "requests",
+    "recommend",
+    "recommended",
+    "recommends",
+    "recommendation",
+    "plan",
+    "planned",
+    "plans",
+    "will",
+    "would",
+    "consider",
+    "considering",
+    "if",
+    "pending",
+    "authorization",
+    "authorized",
+    "non-certified",
+    "noncertified",
+    "certified",
+    "modified",
+    "candidate",
+    "scheduled",
+    "proposed",
+    "to undergo",
+    "prescribe",
+    "prescribed",
+    "awaiting",
+    "should",
 ];
 
 /// Sentences with these words speak of the request or its review.
 const REVIEW_LANGUAGE: &[&str] = &[
-    "utilization review", "non-certified", "noncertified", "non-certification", "request for",
-    "was denied", "were denied", "modified to", "not medically necessary",
+    "utilization review",
+    "non-certified",
+    "noncertified",
+    "non-certification",
+    "request for",
+    "was denied",
+    "were denied",
+    "modified to",
+    "not medically necessary",
 ];
 
 /// Words that end a clause: negation and planning do not reach across them.
 const TERMINATORS: &[&str] = &[
-    " but ", " however", " although", " except", ";", " which ", " while ", " with the exception",
-    " aside from", " though",
+    " but ",
+    " however",
+    " although",
+    " except",
+    ";",
+    " which ",
+    " while ",
+    " with the exception",
+    " aside from",
+    " though",
 ];
 
 /// Finds `term` as a whole word sequence in `norm` (both lower case).
@@ -302,13 +374,19 @@ mod tests {
         let text = "Seen by Dr. Lee on 3/4/2016. Pain 7/10.\n\nPlan: rest";
         let spans = split(text);
         let got: Vec<&str> = spans.iter().map(|s| s.slice(text)).collect();
-        assert_eq!(got, vec!["Seen by Dr. Lee on 3/4/2016.", "Pain 7/10.", "Plan: rest"]);
+        assert_eq!(
+            got,
+            vec!["Seen by Dr. Lee on 3/4/2016.", "Pain 7/10.", "Plan: rest"]
+        );
     }
 
     #[test]
     fn negation_and_planning_are_scoped() {
         let t = terms(&["red flags"]);
-        assert_eq!(mention(&s("There were no red flags."), &t), Some(Mention::Negated));
+        assert_eq!(
+            mention(&s("There were no red flags."), &t),
+            Some(Mention::Negated)
+        );
         assert_eq!(
             mention(&s("He denies trauma but red flags were present."), &t),
             Some(Mention::Affirmed)
@@ -323,7 +401,10 @@ mod tests {
             mention(&s("The plan included physical therapy."), &pt),
             Some(Mention::Planned)
         );
-        assert_eq!(mention(&s("She completed physical therapy."), &pt), Some(Mention::Affirmed));
+        assert_eq!(
+            mention(&s("She completed physical therapy."), &pt),
+            Some(Mention::Affirmed)
+        );
         assert_eq!(mention(&s("Nothing relevant."), &pt), None);
     }
 
@@ -335,7 +416,10 @@ mod tests {
 
     #[test]
     fn dates_in_sentences() {
-        assert_eq!(first_date("seen on 10-13-16 for"), NaiveDate::from_ymd_opt(2016, 10, 13));
+        assert_eq!(
+            first_date("seen on 10-13-16 for"),
+            NaiveDate::from_ymd_opt(2016, 10, 13)
+        );
         assert_eq!(first_date("pain 7/10 today"), None);
     }
 }

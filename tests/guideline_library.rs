@@ -1,0 +1,148 @@
+//! The guideline library: the built-in files load, cover every request
+//! category, and a broken file is reported with its name and line.
+
+use std::path::Path;
+
+use imrdesk::case::ItemId;
+use imrdesk::engine::choose;
+use imrdesk::guideline::{GuidelineError, Library, builtin_file_names};
+use imrdesk::request::{Category, Request};
+
+const VALID: &str = r#"Guideline(
+    id: "test-one",
+    title: "A test guideline",
+    rank: Mtus,
+    sources: [(volume: "MTUS Chronic Pain Medical Treatment 2016", sections: ["Office visits"])],
+    applies: (categories: [OfficeVisit]),
+    criteria: [
+        (
+            id: "need",
+            question: "Is a need documented?",
+            evidence: "A need.",
+            rule: Phrase(terms: ["need"]),
+        ),
+    ],
+    decision: (paths: [["need"]]),
+    statement: "Visits follow need",
+)
+"#;
+
+fn load(text: &str) -> Result<Library, GuidelineError> {
+    Library::from_sources([(Path::new("dir/test.ron"), text)])
+}
+
+#[test]
+fn builtin_library_loads_and_lists_every_file() {
+    let lib = Library::builtin().expect("built-in library is valid");
+    assert_eq!(lib.len(), builtin_file_names().len());
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/guidelines");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .expect("assets/guidelines exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ron"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = builtin_file_names().iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "every guideline file is embedded");
+    let from_dir = Library::load_dir(Path::new(dir)).expect("folder loads");
+    assert_eq!(from_dir.len(), lib.len());
+}
+
+#[test]
+fn every_category_has_a_guideline() {
+    let lib = Library::builtin().expect("built-in library is valid");
+    for cat in Category::ALL {
+        let req = Request::bare(ItemId(0), "request", cat);
+        assert!(choose(&lib, &req).is_some(), "no guideline for {cat:?}");
+    }
+}
+
+#[test]
+fn citations_read_as_letters_print_them() {
+    let lib = Library::builtin().expect("built-in library is valid");
+    let g = lib.get("mtus-low-back-imaging").expect("present");
+    assert_eq!(
+        g.citation(),
+        "MTUS Low Back Complaints 2004, Section(s): Special Studies"
+    );
+    let odg = lib.get("odg-platelet-rich-plasma").expect("present");
+    assert_eq!(
+        odg.citation(),
+        "Non-MTUS Citation Official Disability Guidelines (ODG) Knee & Leg, Platelet-rich plasma (PRP)"
+    );
+}
+
+#[test]
+fn a_valid_file_loads() {
+    let lib = load(VALID).expect("valid");
+    assert_eq!(lib.len(), 1);
+}
+
+#[test]
+fn bad_ron_names_file_and_line() {
+    let broken = VALID.replace(
+        "title: \"A test guideline\",",
+        "title: \"A test guideline\"",
+    );
+    let err = load(&broken).expect_err("missing comma");
+    assert_eq!(err.file(), Path::new("dir/test.ron"));
+    assert_eq!(err.line(), Some(4), "{err}");
+    assert!(err.to_string().starts_with("dir/test.ron:4:"), "{err}");
+}
+
+#[test]
+fn unknown_concept_names_file_and_line() {
+    let bad = VALID.replace(
+        "rule: Phrase(terms: [\"need\"]),",
+        "rule: Fact(kind: ExamFinding, concepts: [\"third_eye_sign\"]),",
+    );
+    let err = load(&bad).expect_err("unknown concept");
+    assert_eq!(err.line(), Some(12), "{err}");
+    assert!(err.to_string().contains("third_eye_sign"), "{err}");
+    assert!(err.to_string().contains("dir/test.ron"), "{err}");
+}
+
+#[test]
+fn dangling_criterion_id_names_file_and_line() {
+    let bad = VALID.replace(
+        "decision: (paths: [[\"need\"]]),",
+        "decision: (paths: [[\"need\", \"!missing\"]]),",
+    );
+    let err = load(&bad).expect_err("dangling id");
+    assert_eq!(err.line(), Some(15), "{err}");
+    assert!(err.to_string().contains("missing"), "{err}");
+}
+
+#[test]
+fn dangling_see_also_and_empty_criteria_are_errors() {
+    let bad = VALID.replace(
+        "statement:",
+        "see_also: [\"no-such-guideline\"],\n    statement:",
+    );
+    let err = load(&bad).expect_err("dangling see_also");
+    assert!(err.to_string().contains("no-such-guideline"), "{err}");
+    assert_eq!(err.line(), Some(16), "{err}");
+
+    let start = VALID.find("criteria: [").expect("criteria");
+    let end = VALID.find("    decision").expect("decision");
+    let empty = format!("{}criteria: [],\n{}", &VALID[..start], &VALID[end..]);
+    let err = load(&empty).expect_err("empty criteria");
+    assert!(err.to_string().contains("no criteria"), "{err}");
+    assert_eq!(err.line(), Some(7), "{err}");
+}
+
+#[test]
+fn duplicate_ids_across_files_are_errors() {
+    let err = Library::from_sources([(Path::new("a.ron"), VALID), (Path::new("b.ron"), VALID)])
+        .expect_err("duplicate id");
+    assert_eq!(err.file(), Path::new("b.ron"));
+}
+
+#[test]
+fn empty_folder_is_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let err = Library::load_dir(dir.path()).expect_err("empty");
+    assert!(matches!(err, GuidelineError::EmptyFolder { .. }));
+}
