@@ -30,7 +30,9 @@ pub use demo::demo_case;
 pub use letter::{letter_from_text, looks_like_letter};
 pub use native::{case_from_ron, save_case_ron};
 pub use pdf::pdf_text;
-pub use records::{RecordText, records_from_texts};
+pub use records::{
+    RecordText, detect_date, detect_kind, detect_kind_and_title, records_from_texts,
+};
 
 /// Largest file any importer reads (64 MiB): far above a real record, small
 /// enough that a mistaken pick (a disk image, a video) fails fast.

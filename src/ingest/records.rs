@@ -109,32 +109,43 @@ static KIND_RULES: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
     ]
 });
 
-/// The document's kind from its title, else its first lines.
-pub(crate) fn detect_kind(text: &str) -> DocumentKind {
+/// The document's kind and title: the first of its first 15 non-blank lines
+/// that a kind rule recognises (a letterhead above the title is skipped).
+pub fn detect_kind_and_title(text: &str) -> (DocumentKind, String) {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .take(15)
         .collect();
-    let title = lines.first().copied().unwrap_or("");
-    for (kind, re) in KIND_RULES.iter() {
-        if re.is_match(title) {
-            return *kind;
+    for line in &lines {
+        for (kind, re) in KIND_RULES.iter() {
+            if re.is_match(line) {
+                return (*kind, title_from(line, *kind));
+            }
         }
     }
-    let head = lines.join("\n");
-    for (kind, re) in KIND_RULES.iter() {
-        if re.is_match(&head) {
-            return *kind;
-        }
+    let kind = DocumentKind::Other;
+    (kind, title_from(lines.first().copied().unwrap_or(""), kind))
+}
+
+/// The document's kind alone (see [`detect_kind_and_title`]).
+pub fn detect_kind(text: &str) -> DocumentKind {
+    detect_kind_and_title(text).0
+}
+
+fn title_from(line: &str, kind: DocumentKind) -> String {
+    let line = normalize_ws(line);
+    if line.is_empty() || line.len() > 90 {
+        kind.label().to_string()
+    } else {
+        line
     }
-    DocumentKind::Other
 }
 
 /// The document's own date: a labelled date of service/exam/report, else the
 /// first full date in the header lines that is not an injury or birth date.
-pub(crate) fn detect_date(text: &str) -> Option<NaiveDate> {
+pub fn detect_date(text: &str) -> Option<NaiveDate> {
     let head: String = text.lines().take(40).collect::<Vec<_>>().join("\n");
     if let Some(d) = DATE_LABEL
         .captures(&head)
@@ -156,20 +167,6 @@ pub(crate) fn detect_date(text: &str) -> Option<NaiveDate> {
         }
     }
     None
-}
-
-fn title_of(text: &str, kind: DocumentKind) -> String {
-    let first = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    let first = normalize_ws(first);
-    if first.is_empty() || first.len() > 90 {
-        kind.label().to_string()
-    } else {
-        first
-    }
 }
 
 /// Lists and reads a folder's record files (txt, pdf). Unreadable single
@@ -243,11 +240,11 @@ pub fn records_from_texts(texts: Vec<RecordText>, source: CaseSource) -> Importe
     let mut docs: Vec<Document> = texts
         .into_iter()
         .map(|r| {
-            let kind = detect_kind(&r.text);
+            let (kind, title) = detect_kind_and_title(&r.text);
             Document {
                 id: DocId(0),
                 kind,
-                title: title_of(&r.text, kind),
+                title,
                 date: detect_date(&r.text),
                 page_starts: page_starts(&r.text),
                 text: r.text,
@@ -364,12 +361,50 @@ fn list_marker_stripped(s: &str) -> &str {
     }
 }
 
-/// Disputed items from a UR determination: every listed service whose
-/// decision is non-certified/denied, or modified (a partial certification
-/// whose authorized part is on the same line or the next "Modified to:" line).
-pub(crate) fn items_from_ur(text: &str) -> Vec<DisputedItem> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut items = Vec::new();
+static SERVICE_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:\d{1,2}[.)]\s*)?(?:requested\s+)?(?:service|treatment|request|item|procedure)(?:\s+requested)?\s*:\s*(.+)$",
+    )
+    .expect("static regex")
+});
+static DECISION_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:UR\s+)?(?:decision|determination|outcome|recommendation)\s*:\s*(non-?certified|not\s+certified|not\s+medically\s+necessary|denied|modified|partially\s+certified|certified|approved|authori[sz]ed)\b[\s.:;,-]*(.*)$",
+    )
+    .expect("static regex")
+});
+static PROSE_DECISION: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)\bthe\s+request(?:ed)?\s+(?:for\s+)?(?:an?\s+)?(.{3,160}?)\s+(?:is|was|has\s+been|will\s+be)\s+(non-?certified|not\s+certified|denied|modified|partially\s+certified)(?:\s+to\s+([^.;]{3,160}))?",
+    )
+    .expect("static regex")
+});
+
+/// A label that introduces a decision, never a service name.
+static DECISION_WORD_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:ur\s+)?(?:decision|determination|outcome|recommendation|status|result)$")
+        .expect("static regex")
+});
+
+/// A service and its UR decision, before it becomes an item.
+struct UrDecision {
+    service: String,
+    decision: String,
+    /// Text that may name the authorized part of a modified request.
+    authorized: Option<String>,
+}
+
+fn authorized_from(candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .find_map(|c| MODIFIED_TO.captures(c))
+        .and_then(|c| c.get(1))
+        .map(|m| normalize_ws(m.as_str()).trim_end_matches('.').to_string())
+}
+
+/// Service lines of the form "1. Service - Non-certified".
+fn ur_line_decisions(lines: &[&str]) -> Vec<UrDecision> {
+    let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let Some(c) = UR_LINE.captures(line) else {
             continue;
@@ -378,45 +413,130 @@ pub(crate) fn items_from_ur(text: &str) -> Vec<DisputedItem> {
             .get(1)
             .map(|m| normalize_ws(m.as_str()))
             .unwrap_or_default();
-        let decision = c
-            .get(2)
-            .map(|m| normalize_ws(m.as_str()).to_ascii_lowercase())
-            .unwrap_or_default();
-        let rest = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
         // A sentence of prose mentioning a decision is not a service line.
-        if service.len() < 3 || service.len() > 200 || service.ends_with('.') {
+        let lower = service.to_ascii_lowercase();
+        if service.len() < 3
+            || service.len() > 200
+            || service.ends_with('.')
+            || lower.starts_with("the ")
+            || lower.contains(" was ")
+            || lower.contains(" is ")
+            || DECISION_WORD_LABEL.is_match(&lower)
+        {
             continue;
         }
-        let lower = service.to_ascii_lowercase();
-        if lower.starts_with("the ") || lower.contains(" was ") || lower.contains(" is ") {
+        let rest = c.get(3).map(|m| m.as_str().trim()).unwrap_or("");
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        out.push(UrDecision {
+            service,
+            decision: c
+                .get(2)
+                .map(|m| normalize_ws(m.as_str()).to_ascii_lowercase())
+                .unwrap_or_default(),
+            authorized: authorized_from(&[rest, next]),
+        });
+    }
+    out
+}
+
+/// Labelled blocks: "Requested service: X" then "Determination: Modified".
+fn ur_block_decisions(lines: &[&str]) -> Vec<UrDecision> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(service) = SERVICE_LABEL
+            .captures(line)
+            .and_then(|c| c.get(1))
+            .map(|m| normalize_ws(m.as_str()))
+        else {
+            continue;
+        };
+        for (k, next) in lines.iter().enumerate().skip(i + 1).take(4) {
+            if SERVICE_LABEL.is_match(next) {
+                break;
+            }
+            let Some(c) = DECISION_LABEL.captures(next) else {
+                continue;
+            };
+            let rest = c.get(2).map(|m| m.as_str().trim()).unwrap_or("");
+            let after: Vec<&str> = lines.iter().skip(k + 1).take(2).copied().collect();
+            let mut candidates = vec![rest];
+            candidates.extend(after);
+            out.push(UrDecision {
+                service: service.clone(),
+                decision: c
+                    .get(1)
+                    .map(|m| normalize_ws(m.as_str()).to_ascii_lowercase())
+                    .unwrap_or_default(),
+                authorized: authorized_from(&candidates),
+            });
+            break;
+        }
+    }
+    out
+}
+
+/// Prose: "The request for X is non-certified" / "… was modified to Y".
+fn ur_prose_decisions(text: &str) -> Vec<UrDecision> {
+    let norm = normalize_ws(text);
+    PROSE_DECISION
+        .captures_iter(&norm)
+        .map(|c| UrDecision {
+            service: c
+                .get(1)
+                .map(|m| m.as_str().trim().to_string())
+                .unwrap_or_default(),
+            decision: c
+                .get(2)
+                .map(|m| normalize_ws(m.as_str()).to_ascii_lowercase())
+                .unwrap_or_default(),
+            authorized: c.get(3).map(|m| m.as_str().trim().to_string()),
+        })
+        .collect()
+}
+
+/// Disputed items from a UR determination: every listed service whose
+/// decision is non-certified/denied, or modified (a partial certification
+/// whose authorized part follows as "Modified to: …"). Service lines are
+/// tried first, then labelled blocks, then prose sentences.
+pub(crate) fn items_from_ur(text: &str) -> Vec<DisputedItem> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut decisions = ur_line_decisions(&lines);
+    if decisions.is_empty() {
+        decisions = ur_block_decisions(&lines);
+    }
+    if decisions.is_empty() {
+        decisions = ur_prose_decisions(text);
+    }
+    let mut items: Vec<DisputedItem> = Vec::new();
+    for d in decisions {
+        let duplicate = items.iter().any(|i| {
+            let original = i.partial.as_ref().map_or(&i.text, |p| &p.original);
+            original.eq_ignore_ascii_case(&d.service)
+        });
+        if duplicate {
             continue;
         }
         let id = ItemId(items.len() as u32);
-        if decision.starts_with("modified") || decision.starts_with("partially") {
-            let authorized = MODIFIED_TO
-                .captures(rest)
-                .or_else(|| lines.get(i + 1).and_then(|n| MODIFIED_TO.captures(n)))
-                .and_then(|c| c.get(1))
-                .map(|m| normalize_ws(m.as_str()).trim_end_matches('.').to_string())
-                .unwrap_or_default();
-            let disputed = remainder(&service, &authorized);
+        if d.decision.starts_with("modified") || d.decision.starts_with("partially") {
+            let authorized = d.authorized.unwrap_or_default();
+            let disputed = remainder(&d.service, &authorized);
             items.push(DisputedItem {
                 id,
                 text: disputed.clone(),
                 partial: Some(PartialCertification {
-                    original: service,
+                    original: d.service,
                     authorized,
                     disputed,
                 }),
                 depends_on: None,
             });
-        } else if decision.starts_with("non")
-            || decision.starts_with("not")
-            || decision.starts_with("denied")
+        } else if d.decision.starts_with("non")
+            || d.decision.starts_with("not")
+            || d.decision.starts_with("denied")
         {
             items.push(DisputedItem {
                 id,
-                text: service,
+                text: d.service,
                 partial: None,
                 depends_on: None,
             });
@@ -551,6 +671,15 @@ mod tests {
     }
 
     #[test]
+    fn letterhead_above_the_title_is_skipped() {
+        let (kind, title) = detect_kind_and_title(
+            "Harbor Bone and Joint Group\n12 Pier Road, Suite 4\n\nPROGRESS REPORT (PR-2)\nReview of MRI today.\n",
+        );
+        assert_eq!(kind, DocumentKind::ProgressReport);
+        assert_eq!(title, "PROGRESS REPORT (PR-2)");
+    }
+
+    #[test]
     fn dates_from_labels_and_headers() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
         assert_eq!(
@@ -578,6 +707,27 @@ mod tests {
         assert_eq!(p.original, "Naproxen 550 mg #90");
         assert_eq!(p.authorized, "Naproxen 550 mg #60");
         assert_eq!(p.disputed, "Naproxen 550 mg #30");
+    }
+
+    #[test]
+    fn ur_blocks_and_prose() {
+        let blocks = "Utilization Review\nRequested service: Home H-wave device purchase\n\
+            Determination: Non-certified\n\nRequested service: Chiropractic 2x6 neck\n\
+            Determination: Modified\nAuthorized: Chiropractic 2x3 neck\n\
+            Requested service: Office follow-up\nDetermination: Certified\n";
+        let items = items_from_ur(blocks);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0].text, "Home H-wave device purchase");
+        assert_eq!(items[1].disputed_text(), "Chiropractic 2x3 neck");
+        let prose = "Notice of non-certification. After review, the request for lumbar\n\
+            facet injections at L4-5 is non-certified. The request for\n\
+            naproxen 550 mg #90 was modified to naproxen 550 mg #30.";
+        let items = items_from_ur(prose);
+        let t: Vec<&str> = items.iter().map(|i| i.disputed_text()).collect();
+        assert_eq!(
+            t,
+            ["lumbar facet injections at L4-5", "naproxen 550 mg #60"]
+        );
     }
 
     #[test]
