@@ -131,6 +131,7 @@ impl Context<'_> {
                 terms,
                 expect,
                 near,
+                planned,
             } => {
                 let mut affirmed = Vec::new();
                 let mut negated = Vec::new();
@@ -141,6 +142,7 @@ impl Context<'_> {
                     match text::mention(s, terms) {
                         Some(Mention::Affirmed) => affirmed.push(sentence_evidence(s)),
                         Some(Mention::Negated) => negated.push(sentence_evidence(s)),
+                        Some(Mention::Planned) if *planned => affirmed.push(sentence_evidence(s)),
                         Some(Mention::Planned) | None => {}
                     }
                 }

@@ -22,6 +22,7 @@ guideline_files![
     "benzodiazepines.ron",
     "biofeedback.ron",
     "braces.ron",
+    "celecoxib.ron",
     "coagulation-tests.ron",
     "cold-therapy.ron",
     "compounded-oral.ron",

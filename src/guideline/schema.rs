@@ -226,13 +226,17 @@ pub enum Rule {
     /// Sentences of the records that use one of these phrases (whole words,
     /// case-insensitive). Negation in the sentence ("no", "denies",
     /// "negative for", "without") makes a mention a denial. `near`, when not
-    /// empty, requires one of its words in the same sentence too.
+    /// empty, requires one of its words in the same sentence too. With
+    /// `planned`, a planned or requested mention counts as present (for
+    /// criteria about plans, such as "surgery is being considered").
     Phrase {
         terms: Vec<String>,
         #[serde(default)]
         expect: Expect,
         #[serde(default)]
         near: Vec<String>,
+        #[serde(default)]
+        planned: bool,
     },
     /// Met when any of the rules is met; not met when one is not met and none
     /// is met; otherwise not documented.
