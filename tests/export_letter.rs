@@ -309,3 +309,61 @@ fn every_block_line_reaches_the_text_export() {
         }
     }
 }
+
+#[test]
+fn training_answers_are_manual_not_engine() {
+    let clock = FixedClock::new(Utc.with_ymd_and_hms(2016, 11, 8, 9, 0, 0).unwrap());
+    let mut state = ReviewState::new_training(case(), analysis());
+    state
+        .apply(
+            Command::SetAnswer {
+                item: ItemId(0),
+                criterion: "red-flag".into(),
+                answer: Answer::NotMet,
+                reason: None,
+            },
+            &clock,
+        )
+        .unwrap();
+    let c = LetterContent::from_review(&state);
+    assert!(
+        c.items
+            .iter()
+            .flat_map(|i| &i.checklist)
+            .all(|a| a.origin == AnswerOrigin::Manual)
+    );
+    assert_eq!(c.items[0].checklist[1].answer, Answer::NotMet);
+    let fhir: serde_json::Value =
+        serde_json::from_slice(&export(&c, Format::Fhir).unwrap()).unwrap();
+    let qr = fhir["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "QuestionnaireResponse")
+        .unwrap();
+    let origin = &qr["resource"]["item"][0]["answer"][0]["extension"][0]["extension"];
+    assert_eq!(origin[0]["valueCode"], "manual");
+    assert_eq!(origin[1]["url"], "author");
+}
+
+#[test]
+fn partial_certification_prints_what_was_authorized_and_what_is_decided() {
+    use imrdesk::case::PartialCertification;
+    let mut case = case();
+    case.items[2].partial = Some(PartialCertification {
+        original: "Cyclobenzaprine 7.5 mg #90".into(),
+        authorized: "Cyclobenzaprine 7.5 mg #30".into(),
+        disputed: "Cyclobenzaprine 7.5 mg #60".into(),
+    });
+    let mut c = LetterContent::from_analysis(&case, &analysis());
+    c.items[2].decision = Decision::PartiallyCertified;
+    let txt = text_of(&c, Format::Text);
+    let flat = txt.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(
+        "The original request was Cyclobenzaprine 7.5 mg #90. The claims administrator authorized \
+         Cyclobenzaprine 7.5 mg #30. This review decides the remainder: Cyclobenzaprine 7.5 mg #60."
+    ), "{flat}");
+    // IMR cannot modify a request: a partial certification prints as upheld.
+    assert!(flat.contains("Item 3: Cyclobenzaprine 7.5 mg #60 Request:"));
+    assert!(flat.contains("remainder: Cyclobenzaprine 7.5 mg #60. Decision: Upheld."));
+}

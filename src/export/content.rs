@@ -15,7 +15,7 @@ use crate::case::{
 };
 use crate::fact::{FactKind, FuzzyDate};
 use crate::request::Request;
-use crate::review::{ReviewState, Status};
+use crate::review::{Mode, ReviewState, Status};
 
 /// Version of the structured export schema (JSON/RON of [`LetterContent`]).
 /// Bumped when a field changes meaning, so other systems can refuse what they
@@ -112,6 +112,9 @@ pub enum AnswerOrigin {
     Engine,
     /// The reviewer changed the engine's answer.
     Override,
+    /// The reviewer answered without seeing a suggestion (training mode,
+    /// where the engine's answers stay hidden).
+    Manual,
 }
 
 /// One criterion of the checklist, answered.
@@ -259,7 +262,9 @@ impl LetterContent {
                         question: engine.map(|e| e.question.clone()).unwrap_or_default(),
                         suggested: engine.map_or(c.answer, |e| e.answer),
                         answer: c.answer,
-                        origin: if overridden {
+                        origin: if state.mode == Mode::Training {
+                            AnswerOrigin::Manual
+                        } else if overridden {
                             AnswerOrigin::Override
                         } else {
                             AnswerOrigin::Engine

@@ -5,8 +5,9 @@
 //! Documentation Templates and Rules). Every answer carries the DTR
 //! information-origin extension: answers the engine filled and the reviewer
 //! left alone are `auto-client`, answers the reviewer changed are `override`
-//! with the reviewer as author (DTR requires an author for overrides and
-//! forbids one for automatic answers). The override reason travels in an
+//! with the reviewer as author, and answers a trainee gave without seeing a
+//! suggestion are `manual` (DTR requires an author for overrides and manual
+//! answers and forbids one for automatic answers). The override reason travels in an
 //! extension of ours. No patient identity is included: the exports stay
 //! de-identified like the rest of the review.
 
@@ -157,9 +158,10 @@ fn answer_item(c: &ChecklistAnswer, author: &Value) -> Value {
         "valueCode": match c.origin {
             AnswerOrigin::Engine => "auto-client",
             AnswerOrigin::Override => "override",
+            AnswerOrigin::Manual => "manual",
         },
     })];
-    if c.origin == AnswerOrigin::Override {
+    if c.origin != AnswerOrigin::Engine {
         origin.push(json!({ "url": "author", "valueReference": author }));
     }
     let mut extensions = vec![json!({ "url": INFORMATION_ORIGIN, "extension": origin })];
