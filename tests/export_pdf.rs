@@ -152,3 +152,21 @@ fn characters_outside_ascii_survive_and_unknown_ones_do_not_break() {
         "{text}"
     );
 }
+
+#[test]
+fn bookmarks_lead_to_sections_and_items() {
+    let bytes = export(&signed(), Format::Pdf).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/Outlines"));
+    assert!(raw.contains("/UseOutlines"));
+    for title in [
+        "(Documents reviewed)",
+        "(Disputed items and decisions)",
+        "(Item 1: MRI of the lumbar spine without contrast)",
+        "(Item 3: Cyclobenzaprine 7.5 mg #60)",
+    ] {
+        assert!(raw.contains(title), "bookmark {title}");
+    }
+    // Same letter, same bytes: the document ID comes from the content.
+    assert_eq!(bytes, export(&signed(), Format::Pdf).unwrap());
+}

@@ -18,7 +18,7 @@ th, td { text-align: left; vertical-align: top; padding: 0.2em 0.5em; border-bot
 table.fields th { width: 13em; font-weight: bold; border: none; }
 table.fields td { border: none; }
 .banner { border: 2px solid #a00; color: #a00; padding: 0.4em 0.6em; font-weight: bold; }
-.watermark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 110pt; font-weight: bold; color: rgba(170, 0, 0, 0.12); transform: rotate(-35deg); pointer-events: none; z-index: -1; }
+.watermark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 110pt; font-weight: bold; color: #f3dada; transform: rotate(-35deg); pointer-events: none; z-index: -1; }
 tr { page-break-inside: avoid; }
 @media print { body { margin: 0; max-width: none; } }
 ";

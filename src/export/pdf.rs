@@ -12,8 +12,9 @@ use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{CidFontType, FontFlags, PageMode, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use sha2::{Digest, Sha256};
 use ttf_parser::Face;
 
 use super::ExportError;
@@ -208,11 +209,21 @@ fn words(font: FontId, text: &str) -> Vec<Word> {
         .collect()
 }
 
+/// A bookmark target: a heading (level 0) or an item heading (level 1).
+#[derive(Debug, Clone, PartialEq)]
+struct Anchor {
+    level: u8,
+    title: String,
+    page: usize,
+    y: f32,
+}
+
 /// Pages being filled, top to bottom.
 struct Layout<'f> {
     fonts: &'f Fonts,
     pages: Vec<Vec<Draw>>,
     y: f32,
+    anchors: Vec<Anchor>,
 }
 
 impl<'f> Layout<'f> {
@@ -221,6 +232,7 @@ impl<'f> Layout<'f> {
             fonts,
             pages: vec![Vec::new()],
             y: BODY_TOP,
+            anchors: Vec::new(),
         }
     }
 
@@ -234,6 +246,16 @@ impl<'f> Layout<'f> {
         if self.y - height < BODY_BOTTOM && self.y < BODY_TOP {
             self.new_page();
         }
+    }
+
+    /// Records a bookmark at the cursor.
+    fn anchor(&mut self, level: u8, title: &str) {
+        self.anchors.push(Anchor {
+            level,
+            title: title.to_string(),
+            page: self.pages.len().saturating_sub(1),
+            y: self.y + 4.0,
+        });
     }
 
     fn draw(&mut self, d: Draw) {
@@ -322,6 +344,7 @@ impl<'f> Layout<'f> {
                 // Keep the heading with at least two lines of what follows.
                 self.ensure(18.0 + 6.0 + 3.0 * BODY_LEADING);
                 self.gap(8.0);
+                self.anchor(0, t);
                 let lines = wrap(fonts, &words(FontId::Bold, t), 12.0, TEXT_W);
                 self.lines(&lines, MARGIN_X, 12.0, 17.0, Color::Black);
                 self.y -= 3.0;
@@ -338,6 +361,7 @@ impl<'f> Layout<'f> {
             Block::SubHeading(t) => {
                 self.ensure(16.0 + 4.0 * BODY_LEADING);
                 self.gap(6.0);
+                self.anchor(1, t);
                 let lines = wrap(fonts, &words(FontId::Bold, t), 10.5, TEXT_W);
                 self.lines(&lines, MARGIN_X, 10.5, 15.0, Color::Black);
                 self.y -= 2.0;
@@ -443,19 +467,19 @@ fn column_widths(fonts: &Fonts, header: &[String], rows: &[Vec<String>]) -> Vec<
 }
 
 /// Lays the letter out and returns the pages' drawings (without header,
-/// footer and watermark, which need the page count).
-fn layout(fonts: &Fonts, content: &LetterContent) -> Vec<Vec<Draw>> {
+/// footer and watermark, which need the page count) and the bookmarks.
+fn layout(fonts: &Fonts, content: &LetterContent) -> (Vec<Vec<Draw>>, Vec<Anchor>) {
     let mut l = Layout::new(fonts);
     for b in blocks(content) {
         l.block(&b);
     }
-    l.pages
+    (l.pages, l.anchors)
 }
 
 /// The number of pages the letter takes; the tests compare it with the PDF.
 pub fn page_count(content: &LetterContent) -> Result<usize, ExportError> {
     let fonts = Fonts::load()?;
-    Ok(layout(&fonts, content).len())
+    Ok(layout(&fonts, content).0.len())
 }
 
 /// The running header, footer and watermark of one page.
@@ -544,7 +568,7 @@ struct GlyphUse {
 /// Renders the letter as a PDF.
 pub fn render(content: &LetterContent) -> Result<Vec<u8>, ExportError> {
     let fonts = Fonts::load()?;
-    let body = layout(&fonts, content);
+    let (body, anchors) = layout(&fonts, content);
     let count = body.len();
     let pages: Vec<Vec<Draw>> = body
         .into_iter()
@@ -668,7 +692,17 @@ pub fn render(content: &LetterContent) -> Result<Vec<u8>, ExportError> {
     // Pages.
     let page_ids: Vec<Ref> = pages.iter().map(|_| next()).collect();
     let content_ids: Vec<Ref> = pages.iter().map(|_| next()).collect();
-    pdf.catalog(catalog_id).pages(pages_id);
+    let outline_id = next();
+    let anchor_ids: Vec<Ref> = anchors.iter().map(|_| next()).collect();
+    let mut catalog = pdf.catalog(catalog_id);
+    catalog.pages(pages_id);
+    if !anchors.is_empty() {
+        catalog
+            .outlines(outline_id)
+            .page_mode(PageMode::UseOutlines);
+    }
+    catalog.finish();
+    write_outline(&mut pdf, outline_id, &anchors, &anchor_ids, &page_ids);
     pdf.pages(pages_id)
         .kids(page_ids.iter().copied())
         .count(page_ids.len() as i32);
@@ -697,7 +731,82 @@ pub fn render(content: &LetterContent) -> Result<Vec<u8>, ExportError> {
         .subject(TextStr("Independent Medical Review determination"))
         .creator(TextStr("imrdesk"))
         .producer(TextStr("imrdesk"));
+    // A stable document ID from the content, as PDF readers and archives expect.
+    let digest = Sha256::digest(format!("{pages:?}").as_bytes());
+    let id: Vec<u8> = digest.iter().take(16).copied().collect();
+    pdf.set_file_id((id.clone(), id));
     Ok(pdf.finish())
+}
+
+/// The bookmarks: section headings at the top level, each disputed item
+/// under the section that lists them.
+fn write_outline(pdf: &mut Pdf, root: Ref, anchors: &[Anchor], ids: &[Ref], pages: &[Ref]) {
+    if anchors.is_empty() {
+        return;
+    }
+    // Parent of each anchor: itself for top level, the last top one for items.
+    let mut parent_of: Vec<Option<usize>> = Vec::with_capacity(anchors.len());
+    let mut last_top: Option<usize> = None;
+    for (i, a) in anchors.iter().enumerate() {
+        if a.level == 0 || last_top.is_none() {
+            parent_of.push(None);
+            last_top = Some(i);
+        } else {
+            parent_of.push(last_top);
+        }
+    }
+    let siblings = |i: usize| -> Vec<usize> {
+        (0..anchors.len())
+            .filter(|j| parent_of.get(*j) == parent_of.get(i))
+            .collect()
+    };
+    let children = |i: usize| -> Vec<usize> {
+        (0..anchors.len())
+            .filter(|j| parent_of.get(*j) == Some(&Some(i)))
+            .collect()
+    };
+    let tops: Vec<usize> = (0..anchors.len())
+        .filter(|j| parent_of.get(*j) == Some(&None))
+        .collect();
+    if let (Some(first), Some(last)) = (tops.first(), tops.last())
+        && let (Some(f), Some(l)) = (ids.get(*first), ids.get(*last))
+    {
+        pdf.outline(root)
+            .first(*f)
+            .last(*l)
+            .count(tops.len() as i32);
+    }
+    for (i, a) in anchors.iter().enumerate() {
+        let (Some(id), Some(page)) = (ids.get(i), pages.get(a.page)) else {
+            continue;
+        };
+        let sib = siblings(i);
+        let pos = sib.iter().position(|j| *j == i).unwrap_or(0);
+        let kids = children(i);
+        let mut item = pdf.outline_item(*id);
+        item.title(TextStr(&a.title));
+        match parent_of.get(i).copied().flatten().and_then(|p| ids.get(p)) {
+            Some(p) => item.parent(*p),
+            None => item.parent(root),
+        };
+        if let Some(prev) = pos
+            .checked_sub(1)
+            .and_then(|k| sib.get(k))
+            .and_then(|j| ids.get(*j))
+        {
+            item.prev(*prev);
+        }
+        if let Some(next) = sib.get(pos + 1).and_then(|j| ids.get(*j)) {
+            item.next(*next);
+        }
+        if let (Some(f), Some(l)) = (
+            kids.first().and_then(|j| ids.get(*j)),
+            kids.last().and_then(|j| ids.get(*j)),
+        ) {
+            item.first(*f).last(*l).count(kids.len() as i32);
+        }
+        item.dest().page(*page).xyz(0.0, a.y, None);
+    }
 }
 
 fn font_name(font: FontId) -> Name<'static> {
