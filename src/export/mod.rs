@@ -10,6 +10,7 @@ pub mod check;
 pub mod content;
 pub mod docx;
 pub mod fhir;
+pub mod file;
 pub mod html;
 pub mod letter;
 pub mod markdown;
@@ -27,6 +28,7 @@ pub use content::{
     AnswerOrigin, AuditLine, ChecklistAnswer, DocumentEntry, EvidenceQuote, GuidelineRef,
     LetterContent, LetterItem, SCHEMA_VERSION, Signature,
 };
+pub use file::{ExportOutcome, export_file, export_file_with, load_content, write_atomic};
 
 /// The formats a letter or review exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,6 +141,25 @@ pub enum ExportError {
     Parse { format: &'static str, cause: String },
     #[error("the export uses schema version {found}; this program reads up to {supported}")]
     NewerSchema { found: u32, supported: u32 },
+    #[error(transparent)]
+    UnknownFormat(#[from] UnknownFormat),
+    /// The input could not be imported (the message names the file).
+    #[error(transparent)]
+    Import(Box<crate::ingest::ImportError>),
+    /// The review file could not be opened (the message names the file).
+    #[error(transparent)]
+    Review(Box<crate::review::file::ReviewFileError>),
+    #[error("{}: cannot write the export: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// A final letter failed an error-level consistency check.
+    #[error("{}: the final letter is inconsistent, not exported: {}", path.display(), issues.join(" "))]
+    Inconsistent {
+        path: std::path::PathBuf,
+        issues: Vec<String>,
+    },
 }
 
 /// Renders the letter or the structured review in one format.

@@ -1,0 +1,125 @@
+//! Exporting from a file on disk to a file on disk: what `imrdesk export`
+//! and the GUI's export dialog call.
+//!
+//! The input may be a review file (RON of the reviewer's work), a published
+//! letter (text or PDF), a case RON, or a folder of records. A review exports
+//! as it stands (a draft until finalized); anything else exports as a draft
+//! with the engine's suggestions. The consistency checks run first: a final
+//! letter with an error-level issue is refused unless the caller insists,
+//! and every issue is returned so the caller can show it. The output is
+//! written atomically, so a failed export never leaves half a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::check::{ConsistencyIssue, Severity, check};
+use super::content::LetterContent;
+use super::{ExportError, Format, export};
+use crate::assessment::Analysis;
+use crate::case::Case;
+use crate::guideline::Library;
+use crate::review::RealFs;
+use crate::review::file::{ReviewFileError, load as load_review};
+
+/// What an export did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOutcome {
+    pub format: Format,
+    pub output: PathBuf,
+    /// True when the letter went out as a draft (watermarked).
+    pub draft: bool,
+    pub bytes: usize,
+    /// Every consistency issue found, warnings included.
+    pub issues: Vec<ConsistencyIssue>,
+}
+
+/// Exports `file` to `output` in the named format, analysing non-review
+/// inputs with the built-in engine and `library`.
+pub fn export_file(
+    file: &Path,
+    format: &str,
+    output: &Path,
+    library: &Library,
+) -> Result<ExportOutcome, ExportError> {
+    let format: Format = format.parse()?;
+    export_file_with(file, format, output, false, &|case: &Case| {
+        crate::engine::analyze(case, library)
+    })
+}
+
+/// Exports with a caller-chosen analysis (e.g. with the extractor's facts)
+/// and, with `allow_inconsistent`, past error-level consistency issues.
+pub fn export_file_with(
+    file: &Path,
+    format: Format,
+    output: &Path,
+    allow_inconsistent: bool,
+    analyze: &dyn Fn(&Case) -> Analysis,
+) -> Result<ExportOutcome, ExportError> {
+    let content = load_content(file, analyze)?;
+    let issues = match &content.case {
+        Some(case) => check(&content, case),
+        None => Vec::new(),
+    };
+    let errors: Vec<&ConsistencyIssue> = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect();
+    if !content.draft && !allow_inconsistent && !errors.is_empty() {
+        return Err(ExportError::Inconsistent {
+            path: file.to_path_buf(),
+            issues: errors.iter().map(|i| i.message.clone()).collect(),
+        });
+    }
+    let bytes = export(&content, format)?;
+    write_atomic(output, &bytes)?;
+    Ok(ExportOutcome {
+        format,
+        output: output.to_path_buf(),
+        draft: content.draft,
+        bytes: bytes.len(),
+        issues,
+    })
+}
+
+/// The letter content of an input file: the review as it stands, or a draft
+/// from the engine's analysis of the case (the expert reference of a
+/// published letter is removed first; the engine never sees it).
+pub fn load_content(
+    file: &Path,
+    analyze: &dyn Fn(&Case) -> Analysis,
+) -> Result<LetterContent, ExportError> {
+    let is_ron = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"));
+    if is_ron {
+        match load_review(&RealFs, file) {
+            Ok(state) => return Ok(LetterContent::from_review(&state)),
+            // Not a review: perhaps a case file; fall through to the importer.
+            Err(ReviewFileError::Malformed { .. }) => {}
+            Err(e) => return Err(ExportError::Review(Box::new(e))),
+        }
+    }
+    let imported = crate::ingest::load(file).map_err(|e| ExportError::Import(Box::new(e)))?;
+    let case = imported.case.without_reference();
+    let analysis = analyze(&case);
+    Ok(LetterContent::from_analysis(&case, &analysis))
+}
+
+/// Writes through a temporary file in the same folder, then renames it over
+/// the target: readers see the old file or the new one, never a partial one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let io = |source: std::io::Error| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
