@@ -618,7 +618,63 @@ fn split_partial(item: &str) -> (String, Option<PartialCertification>) {
             );
         }
     }
-    (item.to_string(), None)
+    split_partial_general(item).unwrap_or_else(|| (item.to_string(), None))
+}
+
+static ORIGINAL_MARK: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i),?\s+(?:was|is)\s+the\s+original\s+request\.?").expect("static regex")
+});
+static ELIGIBLE_MARK: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\bThe\s+(?:remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request|original\s+request)\s*,?\s*(?:is\s*:?\s+|was\s+)?")
+        .expect("static regex")
+});
+static AUTHORIZED_NOISE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:the\s+)?claims\s+administrator\s+(?:authorized|certified|approved|modified\s+(?:the\s+request\s+)?to)\s+|,?\s+(?:was|were)\s+(?:authorized|certified|approved)\s+by\s+the\s+claims\s+administrator|,?\s*leaving\s+the\s+original\s+request\s+IMR\s+eligible")
+        .expect("static regex")
+});
+
+/// Any other wording built on "X was the original request": the authorized
+/// part is the sentence in between without its fixed words, the remainder
+/// follows the last "The (remaining …) original request"; without one the
+/// whole original request stays eligible.
+fn split_partial_general(item: &str) -> Option<(String, Option<PartialCertification>)> {
+    let mark = ORIGINAL_MARK.find(item)?;
+    let clean = |s: &str| {
+        s.trim()
+            .trim_end_matches([',', '.', ':'])
+            .trim()
+            .to_string()
+    };
+    let original = item.get(..mark.start()).unwrap_or("");
+    let original = original
+        .strip_prefix("The request for ")
+        .unwrap_or(original);
+    let original = clean(original);
+    let after = item.get(mark.end()..).unwrap_or("");
+    let (middle, disputed) = match ELIGIBLE_MARK.find_iter(after).last() {
+        Some(m) => (
+            after.get(..m.start()).unwrap_or(""),
+            clean(after.get(m.end()..).unwrap_or("")),
+        ),
+        None => (after, String::new()),
+    };
+    let authorized = clean(&AUTHORIZED_NOISE.replace_all(middle.trim(), ""));
+    let disputed = if disputed.is_empty() {
+        original.clone()
+    } else {
+        disputed
+    };
+    if original.is_empty() {
+        return None;
+    }
+    Some((
+        disputed.clone(),
+        Some(PartialCertification {
+            original,
+            authorized,
+            disputed,
+        }),
+    ))
 }
 
 /// Links associated surgical services to the surgery they serve: the
@@ -710,6 +766,24 @@ mod tests {
         assert_eq!(text, "Home health aide 8 hours daily");
         assert_eq!(p.authorized, "a nursing evaluation");
         assert_eq!(p.disputed, p.original);
+    }
+
+    #[test]
+    fn partial_other_wordings() {
+        let (text, p) = split_partial(
+            "Chiropractic care x8 was the original request. The Claims Administrator certified chiropractic care x4. The remaining IMR eligible portion of the original request, Chiropractic care x4",
+        );
+        let p = p.expect("partial");
+        assert_eq!(text, "Chiropractic care x4");
+        assert_eq!(p.original, "Chiropractic care x8");
+        assert_eq!(p.authorized, "chiropractic care x4");
+        let (text, p) = split_partial(
+            "Lumbar brace was the original request. The Claims Administrator authorized a lumbar support belt.",
+        );
+        let p = p.expect("partial");
+        assert_eq!(text, "Lumbar brace");
+        assert_eq!(p.authorized, "a lumbar support belt");
+        assert_eq!(p.disputed, "Lumbar brace");
     }
 
     #[test]
