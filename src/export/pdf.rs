@@ -416,8 +416,26 @@ impl<'f> Layout<'f> {
                 color: Color::Grey,
             });
         };
+        let height = |cells: &[String], font: FontId| {
+            let lines = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| wrap(fonts, &words(font, c), BODY_SIZE, w - 2.0 * pad).len())
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            lines as f32 * BODY_LEADING + 5.0
+        };
+        let header_h = height(header, FontId::Bold);
+        // Keep the header with the first row.
+        self.ensure(header_h + rows.first().map_or(0.0, |r| height(r, FontId::Regular)));
         draw_row(self, header, FontId::Bold);
         for row in rows {
+            // A table that continues on the next page repeats its header.
+            if self.y - height(row, FontId::Regular) < BODY_BOTTOM {
+                self.new_page();
+                draw_row(self, header, FontId::Bold);
+            }
             draw_row(self, row, FontId::Regular);
         }
         self.y -= 8.0;
