@@ -156,3 +156,18 @@ fn negations_a_few_words_before_the_verdict_count() {
     }
     assert_eq!(conclusion("She was seen in clinic."), None);
 }
+
+#[test]
+fn limb_requests_cover_every_region_along_the_limb() {
+    let mut c = signed();
+    c.items[0].text = "EMG/NCV of the bilateral upper extremities".into();
+    c.items[0].request.as_mut().unwrap().region = Some(imrdesk::fact::BodyRegion::Cervical);
+    c.items[0].rationale = "Numbness of the hands suggests carpal tunnel syndrome. Therefore the \
+        study is not medically necessary."
+        .into();
+    assert!(check(&c, &case()).is_empty());
+    // A limb request still may not drift to the other limb.
+    c.items[0].rationale =
+        "The knee exam is normal. Therefore the study is not medically necessary.".into();
+    assert_eq!(kinds(&check(&c, &case())), vec![IssueKind::RegionMismatch]);
+}

@@ -164,12 +164,15 @@ fn check_item(
         .and_then(|r| r.region)
         .or_else(|| single(regions_in(request_text)));
     let mut requested_regions: BTreeSet<BodyRegion> = regions_in(request_text);
+    requested_regions.extend(limb_regions(request_text));
     if let Some(r) = &item.request {
         requested_regions.extend(r.region);
         requested_regions.extend(r.other_regions.iter().copied());
     }
     if let Some(region) = requested_region {
-        let discussed = regions_in(rationale);
+        let mut discussed = regions_in(rationale);
+        // Naming a limb ("pain down both legs") discusses every region along it.
+        discussed.extend(limb_regions(rationale));
         if !discussed.is_empty() && discussed.is_disjoint(&requested_regions) {
             let names: Vec<&str> = discussed.iter().map(|r| r.label()).collect();
             push(
@@ -334,6 +337,38 @@ pub fn regions_in(text: &str) -> BTreeSet<BodyRegion> {
         .filter(|(_, re)| re.is_match(text))
         .map(|(r, _)| *r)
         .collect()
+}
+
+static UPPER_LIMB: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(upper\s+(extremit(y|ies)|limbs?)|arms?)\b")
+        .expect("constant pattern compiles")
+});
+static LOWER_LIMB: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(lower\s+(extremit(y|ies)|limbs?)|legs?)\b")
+        .expect("constant pattern compiles")
+});
+
+/// A request for a whole limb ("EMG of the upper extremities") concerns
+/// every region along it, from the spinal roots to the hand or foot.
+fn limb_regions(text: &str) -> Vec<BodyRegion> {
+    let mut out = Vec::new();
+    if UPPER_LIMB.is_match(text) {
+        out.extend([
+            BodyRegion::Cervical,
+            BodyRegion::Shoulder,
+            BodyRegion::Elbow,
+            BodyRegion::WristHand,
+        ]);
+    }
+    if LOWER_LIMB.is_match(text) {
+        out.extend([
+            BodyRegion::Lumbar,
+            BodyRegion::Hip,
+            BodyRegion::Knee,
+            BodyRegion::AnkleFoot,
+        ]);
+    }
+    out
 }
 
 static LEFT: Lazy<Regex> =
