@@ -302,8 +302,9 @@ pub fn cites_nothing(line: &str) -> bool {
 
 /// Whether the engine's deciding source agrees with the letter's line.
 /// MTUS: the volume (without the "MTUS" prefix, with its year) occurs in the
-/// line and the engine's first section occurs in what the line cites for
-/// that volume (a volume cited without sections agrees on the volume alone).
+/// line and one of the sections the engine cites for it occurs in what the
+/// line cites for that volume (letters, too, cite several sections of one
+/// volume; a volume cited without sections agrees on the volume alone).
 /// Outside the MTUS (ODG): the line cites ODG, names the chapter's first
 /// word after it, and the topic's first word.
 pub fn citation_agrees(source: &CitationSource, line: &str) -> bool {
@@ -318,13 +319,12 @@ pub fn citation_agrees(source: &CitationSource, line: &str) -> bool {
         // What follows up to the next cited volume (the next four-digit year).
         let segment_end = year_position(rest).unwrap_or(rest.len());
         let segment = &rest[..segment_end];
-        match source.sections.first() {
-            None => true,
-            Some(section) => {
-                let wanted = normalise(section);
-                !segment.starts_with("sections") || segment.contains(&wanted)
-            }
-        }
+        source.sections.is_empty()
+            || !segment.starts_with("sections")
+            || source
+                .sections
+                .iter()
+                .any(|section| segment.contains(&normalise(section)))
     } else {
         let odg_at = text
             .find("officialdisabilityguidelines")

@@ -226,6 +226,27 @@ impl Context<'_> {
                     ),
                 }
             }
+            Rule::PartlyCertified => {
+                match self
+                    .case
+                    .item(self.req.item)
+                    .and_then(|i| i.partial.as_ref())
+                {
+                    Some(p) => (
+                        Answer::Met,
+                        Vec::new(),
+                        format!(
+                            "Utilization review certified part of the request ({}); only the remainder is disputed.",
+                            p.authorized.trim()
+                        ),
+                    ),
+                    None => (
+                        Answer::NotMet,
+                        Vec::new(),
+                        "No part of the request was certified by utilization review.".to_string(),
+                    ),
+                }
+            }
             Rule::RegionIn(regions) => match self.req.region {
                 Some(r) if regions.contains(&r) => (
                     Answer::Met,

@@ -159,6 +159,10 @@ pub fn decide(
         .filter(|f| !field_given(req, **f))
         .map(|f| f.label())
         .collect();
+    let mut missing = missing;
+    if is_rental(&req.text) && req.duration_days.is_none() && !missing.contains(&"the duration") {
+        missing.push("the rental period");
+    }
     if !missing.is_empty() {
         return upheld(
             vec![format!(
@@ -271,6 +275,12 @@ fn describe(g: &Guideline, id: &str, answer_of: &dyn Fn(&str) -> Answer) -> Opti
         (_, Answer::NotMet) => format!("{finding}: not met."),
         (_, Answer::NotDocumented) => format!("{finding}: not documented."),
     })
+}
+
+/// Whether the request is a rental, which needs a rental period to be decided.
+fn is_rental(text: &str) -> bool {
+    let t = text.to_lowercase();
+    text::find_term(&t, "rental").is_some() || text::find_term(&t, "rent").is_some()
 }
 
 fn field_given(req: &Request, field: RequestField) -> bool {

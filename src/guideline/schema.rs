@@ -253,6 +253,10 @@ pub enum Rule {
     RequestMentions(Vec<String>),
     /// The patient is at least this old.
     AgeAtLeast(u32),
+    /// Utilization review already certified part of this request: the
+    /// certified part is the course the patient will have had before the
+    /// disputed remainder, so the remainder needs what continuing care needs.
+    PartlyCertified,
     /// The request is for one of these body regions (guidelines that
     /// recommend a treatment only for some regions, e.g. manipulation).
     RegionIn(Vec<BodyRegion>),
