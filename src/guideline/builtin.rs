@@ -73,6 +73,7 @@ guideline_files![
     "preoperative-testing.ron",
     "psychological-treatment.ron",
     "sleep-aids.ron",
+    "spinal-injections.ron",
     "surgery-general.ron",
     "surgery-knee.ron",
     "surgery-low-back.ron",
