@@ -197,3 +197,32 @@ fn file_over_the_size_limit() {
     assert!(matches!(e, ImportError::TooLarge { .. }), "{e}");
     assert!(e.to_string().contains("64 MiB"));
 }
+
+#[test]
+fn cut_or_shuffled_letters_never_panic() {
+    let path = fixture("letter_variants.txt");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let mut ok = 0;
+    for cut in (0..text.len()).step_by(7) {
+        if !text.is_char_boundary(cut) {
+            continue;
+        }
+        let piece = &text[..cut];
+        if ingest::letter_from_text(piece, &path).is_ok() {
+            ok += 1;
+        }
+        let _ = ingest::records_from_texts(
+            vec![ingest::RecordText {
+                origin: path.clone(),
+                text: text[cut..].to_string(),
+            }],
+            imrdesk::case::CaseSource::Manual,
+        );
+    }
+    // Cuts after the first decision line parse; earlier cuts are refused.
+    assert!(ok > 0);
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.reverse();
+    let reversed = lines.join("\n");
+    let _ = ingest::letter_from_text(&reversed, &path);
+}

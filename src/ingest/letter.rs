@@ -232,8 +232,7 @@ pub fn letter_from_text(text: &str, origin: &Path) -> Result<Case, ImportError> 
             .filter(|ih| ih.start >= sh.end)
             .map(|ih| ih.start)
             .unwrap_or(text.len());
-        if let Some((s, e)) = summary_span(text, from, to) {
-            let body = &text[s..e];
+        if let Some(body) = summary_span(text, from, to).and_then(|(s, e)| text.get(s..e)) {
             case.patient = patient_from_summary(body);
             case.documents.push(Document {
                 id: DocId(0),
