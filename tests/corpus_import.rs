@@ -149,9 +149,9 @@ fn every_dev_letter_imports_from_text_and_pdf() {
     let Some(dir) = corpus_dir() else { return };
     let txts = letters(&dir, "txt");
     assert!(
-        txts.len() >= 100,
-        "expected the dev corpus, found {}",
-        txts.len()
+        !txts.is_empty(),
+        "no letter (.txt) found in {}",
+        dir.display()
     );
     let (mut n_items, mut n_partials, mut n_pdf) = (0, 0, 0);
     let mut errs: Vec<String> = Vec::new();
