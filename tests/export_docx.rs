@@ -149,7 +149,10 @@ fn markup_in_free_text_is_escaped() {
 #[test]
 fn drafts_say_draft_in_the_header_of_every_page() {
     let p = docx(&draft());
-    assert!(xml_text("header", part(&p, "word/header1.xml")).contains("DRAFT"));
+    let header = part(&p, "word/header1.xml");
+    assert!(xml_text("header", header).contains("DRAFT"));
+    assert!(header.contains("PowerPlusWaterMarkObject") && header.contains("string=\"DRAFT\""));
+    assert!(!part(&docx(&signed()), "word/header1.xml").contains("WaterMark"));
     assert!(xml_text("document", part(&p, "word/document.xml")).contains("DRAFT"));
 }
 

@@ -4,8 +4,8 @@
 //! A minimal, valid Office Open XML package written by hand: content types,
 //! package and document relationships, styles, a header and footer (case
 //! number, "page X of Y" as live PAGE/NUMPAGES fields), core properties and
-//! the body. All text is XML-escaped; drafts print "DRAFT" in the header of
-//! every page and a banner at the top.
+//! the body. All text is XML-escaped; drafts carry a "DRAFT" watermark shape
+//! and a "DRAFT" mark in the header of every page, and a banner at the top.
 
 use std::io::{Cursor, Write};
 
@@ -203,11 +203,41 @@ fn document_xml(content: &LetterContent) -> String {
     )
 }
 
+/// Word's own watermark: a rotated, pale text shape (VML "fontwork")
+/// anchored in the header, so it sits behind the text of every page.
+const WATERMARK_SHAPE: &str = concat!(
+    "<w:r><w:pict>",
+    "<v:shapetype id=\"_x0000_t136\" coordsize=\"21600,21600\" o:spt=\"136\" adj=\"10800\" ",
+    "path=\"m@7,l@8,m@5,21600l@6,21600e\"><v:formulas>",
+    "<v:f eqn=\"sum #0 0 10800\"/><v:f eqn=\"prod #0 2 1\"/><v:f eqn=\"sum 21600 0 @1\"/>",
+    "<v:f eqn=\"sum 0 0 @2\"/><v:f eqn=\"sum 21600 0 @3\"/><v:f eqn=\"if @0 @3 0\"/>",
+    "<v:f eqn=\"if @0 21600 @1\"/><v:f eqn=\"if @0 0 @2\"/><v:f eqn=\"if @0 @4 21600\"/>",
+    "<v:f eqn=\"mid @5 @6\"/><v:f eqn=\"mid @8 @5\"/><v:f eqn=\"mid @7 @8\"/>",
+    "<v:f eqn=\"mid @6 @7\"/><v:f eqn=\"sum @6 0 @5\"/></v:formulas>",
+    "<v:path textpathok=\"t\" o:connecttype=\"custom\" ",
+    "o:connectlocs=\"@9,0;@10,10800;@11,21600;@12,10800\" o:connectangles=\"270,180,90,0\"/>",
+    "<v:textpath on=\"t\" fitshape=\"t\"/><o:lock v:ext=\"edit\" text=\"t\" shapetype=\"t\"/>",
+    "</v:shapetype>",
+    "<v:shape id=\"PowerPlusWaterMarkObject\" o:spid=\"_x0000_s2049\" type=\"#_x0000_t136\" ",
+    "style=\"position:absolute;margin-left:0;margin-top:0;width:440pt;height:150pt;rotation:315;",
+    "z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;",
+    "mso-position-vertical:center;mso-position-vertical-relative:margin\" ",
+    "o:allowincell=\"f\" fillcolor=\"#f2c6c6\" stroked=\"f\">",
+    "<v:fill opacity=\".6\"/>",
+    "<v:textpath style=\"font-family:&quot;Arial&quot;;font-size:1pt\" string=\"DRAFT\"/>",
+    "<w10:wrap anchorx=\"margin\" anchory=\"margin\"/>",
+    "</v:shape></w:pict></w:r>"
+);
+
 fn header_xml(content: &LetterContent) -> String {
-    let mut runs = run(
+    let mut runs = String::new();
+    if content.draft {
+        runs.push_str(WATERMARK_SHAPE);
+    }
+    runs.push_str(&run(
         &format!("{} · Case {}", title(content), content.case_label()),
         false,
-    );
+    ));
     if content.draft {
         runs.push_str(&format!(
             "<w:r><w:rPr><w:b/><w:color w:val=\"AA0000\"/><w:sz w:val=\"28\"/></w:rPr><w:tab/><w:t>{DRAFT_MARK}</w:t></w:r>"
@@ -215,7 +245,9 @@ fn header_xml(content: &LetterContent) -> String {
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <w:hdr xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:p><w:pPr><w:pStyle w:val=\"Header\"/>\
+         <w:hdr xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\" xmlns:v=\"urn:schemas-microsoft-com:vml\" \
+         xmlns:o=\"urn:schemas-microsoft-com:office:office\" \
+         xmlns:w10=\"urn:schemas-microsoft-com:office:word\"><w:p><w:pPr><w:pStyle w:val=\"Header\"/>\
          <w:tabs><w:tab w:val=\"right\" w:pos=\"{TEXT_TWIPS}\"/></w:tabs></w:pPr>{runs}</w:p></w:hdr>\n"
     )
 }
