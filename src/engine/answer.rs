@@ -219,8 +219,9 @@ impl Context<'_> {
                         Vec::new(),
                         format!("The request says \"{w}\"."),
                     ),
+                    // Silence in the request is not evidence either way.
                     None => (
-                        Answer::NotMet,
+                        Answer::NotDocumented,
                         Vec::new(),
                         "The request as written does not say so.".to_string(),
                     ),

@@ -249,7 +249,9 @@ pub enum Rule {
     DurationAtMost(u32),
     /// The request states this field.
     Given(RequestField),
-    /// The request text uses one of these words ("initial", "trial").
+    /// The request text uses one of these words ("additional", "compound"):
+    /// met when it does; otherwise not documented, since a request's silence
+    /// is no evidence.
     RequestMentions(Vec<String>),
     /// The patient is at least this old.
     AgeAtLeast(u32),
