@@ -206,7 +206,15 @@ fn every_dev_letter_imports_from_text_and_pdf() {
         let pdf = txt.with_extension("pdf");
         if pdf.exists() {
             let from_pdf = match ingest::load(&pdf) {
-                Ok(imported) => imported.case,
+                Ok(imported) => {
+                    check!(
+                        errs,
+                        imported.warnings.is_empty(),
+                        "{name}: PDF warnings {:?}",
+                        imported.warnings
+                    );
+                    imported.case
+                }
                 Err(e) => {
                     errs.push(e.to_string());
                     continue;

@@ -295,8 +295,7 @@ pub(crate) fn read_text(path: &Path) -> Result<(String, Vec<String>), ImportErro
 pub(crate) fn read_document(path: &Path) -> Result<(String, Vec<String>), ImportError> {
     if extension(path).as_deref() == Some("pdf") {
         let bytes = read_bytes(path)?;
-        let text = pdf::pdf_text(&bytes, path)?;
-        Ok((text, Vec::new()))
+        pdf::pdf_text(&bytes, path)
     } else {
         read_text(path)
     }
