@@ -161,6 +161,12 @@ fn seed_letter_without_header_still_imports() {
         }
         let imported = ingest::load(&p).expect("seed loads");
         assert!(!imported.case.items.is_empty());
+        // The seed has no header block: the import says so.
+        assert!(
+            imported.warnings.iter().any(|w| w.contains("header lacks")),
+            "{:?}",
+            imported.warnings
+        );
         assert!(imported.case.reference.is_some());
         n += 1;
     }

@@ -125,6 +125,7 @@ pub fn load(path: &Path) -> Result<Imported, ImportError> {
             let (text, mut warnings) = read_document(path)?;
             if looks_like_letter(&text) {
                 let case = letter_from_text(&text, path)?;
+                warnings.extend(letter_warnings(&case, path));
                 Ok(Imported { case, warnings })
             } else {
                 let mut imported = records::records_from_texts(
@@ -143,6 +144,44 @@ pub fn load(path: &Path) -> Result<Imported, ImportError> {
             path: path.to_path_buf(),
         }),
     }
+}
+
+/// What a letter lacked: the case still imports, but the reviewer is told
+/// which header fields or sections were not found.
+fn letter_warnings(case: &Case, path: &Path) -> Vec<String> {
+    let m = &case.meta;
+    let missing: Vec<&str> = [
+        ("case number", m.case_number.is_none()),
+        ("date of injury", m.date_of_injury.is_none()),
+        ("date assigned", m.date_assigned.is_none()),
+        ("UR denial date", m.ur_denial_date.is_none()),
+        (
+            "application received date",
+            m.application_received.is_none(),
+        ),
+        ("decision date", m.decision_date.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(name, absent)| absent.then_some(name))
+    .collect();
+    let mut warnings = Vec::new();
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "{}: letter header lacks {}",
+            path.display(),
+            missing.join(", ")
+        ));
+    }
+    if case.documents.is_empty() {
+        warnings.push(format!(
+            "{}: no clinical case summary found; there are no records to read",
+            path.display()
+        ));
+    }
+    if case.reviewer.licensure.is_empty() && case.reviewer.specialties.is_empty() {
+        warnings.push(format!("{}: no reviewer credentials found", path.display()));
+    }
+    warnings
 }
 
 /// Loads several record files (txt/pdf, or folders of them) as one case: the
