@@ -384,3 +384,16 @@ fn plain_text_stays_within_78_columns() {
     }
     assert!(txt.contains("  06/20/2016  Imaging report"));
 }
+
+#[test]
+fn markdown_paragraphs_never_turn_into_lists() {
+    use imrdesk::export::markdown::escape;
+    assert_eq!(escape("12. visits were used"), r"12\. visits were used");
+    assert_eq!(escape("3) the request"), r"3\) the request");
+    assert_eq!(escape("- a dash"), r"\- a dash");
+    assert_eq!(
+        escape("2016 was the year. 5. not a list"),
+        "2016 was the year. 5. not a list"
+    );
+    assert_eq!(escape("7.5 mg"), "7.5 mg");
+}

@@ -20,7 +20,8 @@ table.fields td { border: none; }
 .banner { border: 2px solid #a00; color: #a00; padding: 0.4em 0.6em; font-weight: bold; }
 .watermark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 110pt; font-weight: bold; color: #f3dada; transform: rotate(-35deg); pointer-events: none; z-index: -1; }
 tr { page-break-inside: avoid; }
-@media print { body { margin: 0; max-width: none; } }
+.runfoot { display: none; }
+@media print { body { margin: 0; max-width: none; } .runfoot { display: block; position: fixed; bottom: 0; left: 0; right: 0; text-align: center; font-size: 8pt; color: #666; } }
 ";
 
 /// Renders the letter as a complete HTML document.
@@ -80,6 +81,12 @@ pub fn render(content: &LetterContent) -> String {
             }
         }
     }
+    // Repeated at the foot of every printed page by the print stylesheet.
+    out.push_str(&format!(
+        "<div class=\"runfoot\">{} · Case {}</div>\n",
+        escape(&title(content)),
+        escape(content.case_label())
+    ));
     out.push_str("</body>\n</html>\n");
     out
 }

@@ -56,6 +56,12 @@ pub fn render(content: &LetterContent) -> String {
 /// Escapes the characters CommonMark could read as markup.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // "12. Later…" or "3) …" at the start of a paragraph would open a list.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let list_marker = digits > 0
+        && digits <= 9
+        && matches!(text.chars().nth(digits), Some('.') | Some(')'))
+        && text.chars().nth(digits + 1).is_none_or(char::is_whitespace);
     for (i, c) in text.chars().enumerate() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
@@ -64,6 +70,10 @@ pub fn escape(text: &str) -> String {
             }
             // A leading digit-dot, plus or dash would start a list.
             '-' | '+' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if list_marker && i == digits => {
                 out.push('\\');
                 out.push(c);
             }

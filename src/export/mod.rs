@@ -2,7 +2,7 @@
 //!
 //! [`LetterContent`] is the one input every format renders: built from the
 //! engine's analysis (a draft with its suggestions) or from the reviewer's
-//! state. [`export`] turns it into bytes in any [`Format`]; [`check`] lists
+//! state. [`export`] turns it into bytes in any [`Format`]; [`check()`] lists
 //! the inconsistencies to fix before a letter is sent. Nothing here touches
 //! the file system or the network: callers decide where the bytes go.
 

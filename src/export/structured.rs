@@ -1,5 +1,27 @@
 //! The structured review as RON (our native notation) and JSON (for other
 //! systems): the whole [`LetterContent`], whose field docs are the schema.
+//!
+//! JSON layout (serde's default mapping; enums are their variant names):
+//!
+//! - `schema_version` (number): [`SCHEMA_VERSION`]; readers refuse newer.
+//! - `meta`: `case_number`, `date_of_injury`, `date_assigned`,
+//!   `ur_denial_date`, `application_received`, `decision_date`,
+//!   `decision_due` (ISO dates or null), `priority` (`Standard`|`Expedited`).
+//! - `credentials`: `licensure` and `specialties` (string arrays).
+//! - `documents[]`: `id`, `kind` (e.g. `ProgressReport`), `title`, `date`.
+//! - `summary` (string; blank lines separate paragraphs).
+//! - `items[]`: `id`, `text`, `partial` (`original`/`authorized`/`disputed`
+//!   or null), `request` (the parsed request or null), `decision` and
+//!   `suggested` (`MedicallyNecessary`|`NotMedicallyNecessary`|
+//!   `PartiallyCertified`), `guideline` (`id`, `title`, `citation` or null),
+//!   `rationale`, `checklist[]` (`id`, `question`, `suggested`, `answer`
+//!   (`Met`|`NotMet`|`NotDocumented`), `origin` (`Engine`|`Override`|
+//!   `Manual`), `override_reason`, `evidence[]` (`doc`, `quote`, `date`)).
+//! - `draft` (bool), `signature` (`reviewer_name`, `credentials`,
+//!   `signed_at` RFC 3339, `content_hash` SHA-256 hex; or null),
+//!   `audit[]` (`at`, `action`).
+//! - `case` and `analysis` (optional): the full case with its records and
+//!   the engine's analysis as computed, as the review file stores them.
 
 use super::ExportError;
 use super::content::{LetterContent, SCHEMA_VERSION};
