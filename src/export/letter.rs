@@ -85,8 +85,44 @@ pub fn item_heading(index: usize, item: &LetterItem) -> String {
     format!("Item {}: {}", index + 1, item.text.trim())
 }
 
-/// Builds the letter.
+/// Drops control characters (a stray NUL or bell from a pasted record) that
+/// no letter format can show; whitespace stays.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .filter(|c| !matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'))
+        .collect()
+}
+
+fn clean_block(block: Block) -> Block {
+    match block {
+        Block::Title(t) => Block::Title(clean(&t)),
+        Block::Banner(t) => Block::Banner(clean(&t)),
+        Block::Heading(t) => Block::Heading(clean(&t)),
+        Block::SubHeading(t) => Block::SubHeading(clean(&t)),
+        Block::Fields(f) => {
+            Block::Fields(f.into_iter().map(|(k, v)| (clean(&k), clean(&v))).collect())
+        }
+        Block::Para { lead, text } => Block::Para {
+            lead: lead.map(|l| clean(&l)),
+            text: clean(&text),
+        },
+        Block::Table { header, rows } => Block::Table {
+            header: header.iter().map(|h| clean(h)).collect(),
+            rows: rows
+                .into_iter()
+                .map(|r| r.iter().map(|c| clean(c)).collect())
+                .collect(),
+        },
+    }
+}
+
+/// Builds the letter, with control characters removed from every string.
 pub fn blocks(content: &LetterContent) -> Vec<Block> {
+    build(content).into_iter().map(clean_block).collect()
+}
+
+fn build(content: &LetterContent) -> Vec<Block> {
     let mut out = vec![Block::Title(title(content))];
     if content.draft {
         out.push(Block::Banner(

@@ -157,15 +157,18 @@ fn wrap(fonts: &Fonts, words: &[Word], size: f32, width: f32) -> Vec<Line> {
         if w > width {
             // Break an over-long token (a hash, a URL) across lines.
             let mut piece = String::new();
+            let mut piece_w = 0.0f32;
             for c in word.text.chars() {
-                let next_w = fonts.width(word.font, size, &format!("{piece}{c}"));
-                if next_w > width - x && !piece.is_empty() {
+                let cw = fonts.advance(word.font, c) * size;
+                if piece_w + cw > width - x && !piece.is_empty() {
                     push_run(&mut line, x, word.font, &piece, fonts, size);
                     lines.push(std::mem::take(&mut line));
                     x = 0.0;
                     piece.clear();
+                    piece_w = 0.0;
                 }
                 piece.push(c);
+                piece_w += cw;
             }
             if !piece.is_empty() {
                 let pw = fonts.width(word.font, size, &piece);
