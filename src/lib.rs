@@ -10,6 +10,7 @@ pub mod case;
 pub mod engine;
 pub mod eval;
 pub mod export;
+pub mod extract;
 pub mod fact;
 pub mod guideline;
 pub mod ingest;

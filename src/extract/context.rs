@@ -1,0 +1,398 @@
+//! Certainty and subject of a fact: a scoped, ConText-style reading of the
+//! words around it.
+//!
+//! A trigger ("no", "history of", "was requested", "family history") governs
+//! the words after it (pre-triggers) or before it (post-triggers) up to a
+//! terminator ("but", "however", ";") or a distance cap. Utilization-review and
+//! record-keeping language ("the request for X was non-certified", "no
+//! documentation of X") is recognised *first*, as longer matches, so that it
+//! is never read as a clinical negation: it describes the review or the
+//! record, not the patient.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Trigger roles (bit flags; one phrase may play several).
+pub(crate) mod role {
+    pub const NEG_PRE: u32 = 1;
+    pub const NEG_POST: u32 = 1 << 1;
+    /// Planned / recommended / requested: applies to treatments.
+    pub const HYP_TREAT_PRE: u32 = 1 << 2;
+    pub const HYP_TREAT_POST: u32 = 1 << 3;
+    /// Conditional or uncertain: applies to every kind ("if", "rule out").
+    pub const HYP_PRE: u32 = 1 << 4;
+    /// Short-range modal ("would", "may").
+    pub const MODAL_PRE: u32 = 1 << 5;
+    pub const HIST_PRE: u32 = 1 << 6;
+    pub const HIST_POST: u32 = 1 << 7;
+    pub const OTHER_PRE: u32 = 1 << 8;
+    /// "no documentation of": the record is silent, the patient is not negated.
+    pub const DOC_PRE: u32 = 1 << 9;
+    pub const DOC_POST: u32 = 1 << 10;
+    /// Utilization review or request language.
+    pub const UR: u32 = 1 << 11;
+    pub const TERM: u32 = 1 << 12;
+    /// Ends a negation scope only ("with", "from"...).
+    pub const NEG_TERM: u32 = 1 << 13;
+    /// Looks like a trigger but is not ("no change").
+    pub const PSEUDO: u32 = 1 << 14;
+    /// Explicitly positive: stops a post-negation from reaching back.
+    pub const POSITIVE: u32 = 1 << 15;
+    /// "denied": the patient's denial, or a UR denial in a UR sentence.
+    pub const DENIED: u32 = 1 << 16;
+}
+
+use role::*;
+
+const TRIGGERS: &[(u32, &str)] = &[
+    (
+        NEG_PRE,
+        "no, not, denies, denying, without, negative for, absence of, free of, no evidence of, no evidence for, no signs of, no sign of, no history of, no complaints of, no complaint of, never, neither, nor, none, did not have, does not have, did not report, does not report, did not exhibit, did not demonstrate, does not demonstrate, not have, lack of, lacks, lacking, no longer, resolution of, no further, absent, no reports of, no report of, no reported, no clinical, no objective, no significant, denied any, denies any, not experiencing, no findings of, no findings, not exhibit",
+    ),
+    (NEG_PRE | NEG_POST, "negative, ruled out"),
+    (
+        NEG_POST,
+        "was negative, were negative, is negative, are negative, negative bilaterally, was unremarkable, were unremarkable, unremarkable, resolved, has resolved, had resolved, have resolved, were ruled out, was ruled out, not present, was absent, were absent, is absent, are absent, not noted, were not noted, was not noted, was not present, were not present, was not elicited, were not elicited, not elicited, within normal limits, was normal, were normal, is normal, are normal",
+    ),
+    (
+        POSITIVE,
+        "positive, present, revealed, demonstrated, showed, noted",
+    ),
+    (DENIED, "denied, denial, denials"),
+    (
+        UR | HYP_TREAT_PRE,
+        "request, requests, requested, requesting, request for, the request for, requests for, a request for, authorization for, authorization, rfa, re-request, appeal, appealed, prospective request, retrospective request, retrospective review, ur, utilization review, certification, non-certification, noncertification, modification",
+    ),
+    (
+        UR | HYP_TREAT_POST,
+        "non-certified, noncertified, non certified, not certified, was non-certified, were non-certified, was noncertified, was not certified, were not certified, was certified, were certified, certified, was modified, were modified, modified to, was denied, were denied, is not medically necessary, was not medically necessary, are not medically necessary, were not medically necessary, not medically necessary, medically necessary, is medically necessary, not medically indicated, not recommended, is not recommended, was not recommended, not supported, not authorized, not approved, not indicated, not warranted, is not warranted, was authorized, was approved, is being requested, being requested, was requested, were requested, is requested, are requested, has been requested, have been requested, was recommended, were recommended, is recommended, was planned, is planned, was ordered, were ordered, was scheduled, is scheduled, is pending, was pending, to be scheduled, partially certified, denied the request, denied the requests, the request was denied, upheld",
+    ),
+    (
+        HYP_TREAT_PRE,
+        "plan, plans, planned, planning, plan of care, treatment plan, plan is, plan was, plan included, plan includes, recommend, recommended, recommends, recommending, recommendation, recommendations, consider, considering, will consider, considered, would benefit, may benefit, candidate for, candidate, scheduled, scheduled for, pending, awaiting, await, to undergo, to begin, to start, to continue, to proceed, proceed with, continue, continued, continuing, continuation, refer, referral, referred, order, ordered, ordering, prescribe, desires, wishes to, wants, would like, to receive, to try, trial of, additional, further, more, refill, refills, renewal, future, upcoming, due for, will need, needs, need for, requires",
+    ),
+    (
+        HYP_PRE,
+        "if, unless, should, rule out, r/o, possible, possibly, suspected, suspect, suspicion of, probable, questionable, concern for, risk of, risk for, at risk for, at risk of, in case of, prevent, prevention of, prophylaxis, prophylactic, to avoid, protect against, to protect, potential, potentially, in the event of",
+    ),
+    (MODAL_PRE, "would, will, may, might, could, can"),
+    (
+        HIST_PRE,
+        "history of, hx of, h/o, status post, s/p, prior, previous, previously, past, underwent, had undergone, has undergone, had had, former, formerly, remote, completed, has completed, had completed, had previously, has previously, had tried, has tried, tried, had attempted, attempted, failed",
+    ),
+    (
+        HIST_POST,
+        "in the past, previously, before, prior, earlier, years ago",
+    ),
+    (
+        OTHER_PRE,
+        "family history, family history of, mother, father, brother, sister, sibling, siblings, son, daughter, wife, husband, spouse, co-worker, coworker, family member, relative, grandmother, grandfather, aunt, uncle, mother's, father's",
+    ),
+    (
+        DOC_PRE,
+        "no documentation, no documentation of, lack of documentation, lack of documentation of, lack of documented, absence of documentation, without documentation, without documented, without documentation of, no documented, undocumented, no evidence of documentation, did not document, does not document, failed to document, not document, no mention of, no record of, no records of, insufficient documentation, inadequate documentation, no clear documentation, no objective documentation, lack of objective documentation, no quantified, not clearly documented, no clear evidence, not clearly, there is no documentation, there was no documentation, limited documentation, minimal documentation, no indication, not specify, did not specify, not specified, not provided, were not provided, was not provided, no detailed, not discussed, no discussion of, lacks documentation, lacked documentation, insufficient evidence of, without evidence of, no clinical documentation, unclear, not clear, does not indicate, did not indicate, not indicate",
+    ),
+    (
+        DOC_POST,
+        "not documented, was not documented, were not documented, has not been documented, have not been documented, was not provided, were not provided, not provided, not mentioned, was not mentioned, not objectively documented, not quantified, was not quantified, not specified, was not specified, not clearly documented, not been documented, were not specified, not discussed",
+    ),
+    (
+        TERM,
+        "but, however, although, though, except, apart from, aside from, other than, whereas, while, yet, which, who, since, because, due to, secondary to, as well as, after which, then, at which time, thereafter, subsequently, and then, currently, now, presently",
+    ),
+    (
+        NEG_TERM,
+        "with, from, after, following, despite, in, on, at, to, for, during, and had, and has, and was, and is, and he, and she, and the, and there, and reported, reports, reported, complains, complained, has, had",
+    ),
+    (
+        PSEUDO,
+        "no change, no changes, no significant change, no significant changes, no increase, not only, not necessarily, not certain, not sure, no new, without change, not been able, not able, unable, gram negative, whether or not, if not, not improve, not improved, no acute distress, negative impact, not otherwise specified, nos, no more than, not more than, not exceed, not to exceed, no less than, not less than, not limited to, no cost, not just, did not want, not want, no other, not all, no other options, non-surgical, nonsurgical, non-operative, nonoperative, non-steroidal, nonsteroidal, non-opioid, non-narcotic, non-pharmacologic",
+    ),
+];
+
+pub(crate) struct Triggers {
+    pub automaton: AhoCorasick,
+    pub roles: Vec<u32>,
+}
+
+pub(crate) static TRIGGER_SET: LazyLock<Option<Triggers>> = LazyLock::new(|| {
+    let mut index: HashMap<&'static str, usize> = HashMap::new();
+    let mut patterns: Vec<&'static str> = Vec::new();
+    let mut roles: Vec<u32> = Vec::new();
+    for (r, list) in TRIGGERS {
+        for phrase in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let i = *index.entry(phrase).or_insert_with(|| {
+                patterns.push(phrase);
+                roles.push(0);
+                roles.len() - 1
+            });
+            if let Some(slot) = roles.get_mut(i) {
+                *slot |= r;
+            }
+        }
+    }
+    let automaton = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+        .ok()?;
+    Some(Triggers { automaton, roles })
+});
+
+/// One trigger occurrence in the de-wrapped text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Trigger {
+    pub start: usize,
+    pub end: usize,
+    pub roles: u32,
+}
+
+/// Every trigger in `lower` (the lower-cased de-wrapped text), whole words
+/// only, plus the punctuation that ends a scope.
+pub(crate) fn find_triggers(lower: &str) -> Vec<Trigger> {
+    let bytes = lower.as_bytes();
+    let mut out = Vec::with_capacity(lower.len() / 30);
+    if let Some(set) = TRIGGER_SET.as_ref() {
+        let mut punct = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, b';' | b':' | b'(' | b')'))
+            .map(|(i, _)| i)
+            .peekable();
+        for (start, end, pattern) in super::lexicon::word_matches(&set.automaton, lower) {
+            while let Some(&p) = punct.peek() {
+                if p >= start {
+                    break;
+                }
+                out.push(Trigger {
+                    start: p,
+                    end: p + 1,
+                    roles: TERM,
+                });
+                punct.next();
+            }
+            let roles = set.roles.get(pattern).copied().unwrap_or(0);
+            out.push(Trigger { start, end, roles });
+        }
+        for p in punct {
+            out.push(Trigger {
+                start: p,
+                end: p + 1,
+                roles: TERM,
+            });
+        }
+    }
+    out
+}
+
+/// The certainty decision for one fact, before kind-specific policy.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Reading {
+    /// Under "no documentation of": the record is silent about it.
+    pub undocumented: bool,
+    /// Negated by a trigger before the fact ("no numbness").
+    pub negated_pre: bool,
+    /// Negated by a trigger after the fact ("SLR was negative").
+    pub negated_post: bool,
+    /// Negated by a trigger that follows utilization-review language in
+    /// the same sentence (the reviewer's reasoning, not an exam).
+    pub negated_in_review: bool,
+    pub conditional: bool,
+    pub planned: bool,
+    pub historical: bool,
+    pub other_subject: bool,
+}
+
+/// Reads the triggers of one sentence around the fact `fs..fe`.
+pub(crate) fn read(triggers: &[Trigger], fs: usize, fe: usize, treatment: bool) -> Reading {
+    let mut r = Reading::default();
+    let outside: Vec<&Trigger> = triggers
+        .iter()
+        .filter(|t| t.end <= fs || t.start >= fe)
+        .collect();
+    let review_sentence = outside.iter().any(|t| t.roles & UR != 0);
+    let first_review = outside.iter().find(|t| t.roles & UR != 0).map(|t| t.start);
+
+    // The nearest pre-trigger with `flag` within `cap` bytes, scope ended by
+    // any trigger with a role in `stops`.
+    let pre = |flag: u32, cap: usize, stops: u32| -> Option<&Trigger> {
+        for t in outside.iter().rev().filter(|t| t.end <= fs) {
+            if fs - t.end > cap {
+                return None;
+            }
+            if t.roles & PSEUDO != 0 {
+                continue;
+            }
+            if t.roles & flag != 0 {
+                return Some(t);
+            }
+            if t.roles & stops != 0 {
+                return None;
+            }
+        }
+        None
+    };
+    let post = |flag: u32, cap: usize, stops: u32| -> Option<&Trigger> {
+        for t in outside.iter().filter(|t| t.start >= fe) {
+            if t.start - fe > cap {
+                return None;
+            }
+            if t.roles & PSEUDO != 0 {
+                continue;
+            }
+            if t.roles & flag != 0 {
+                return Some(t);
+            }
+            if t.roles & stops != 0 {
+                return None;
+            }
+        }
+        None
+    };
+
+    r.undocumented =
+        pre(DOC_PRE, 70, TERM | NEG_TERM).is_some() || post(DOC_POST, 40, TERM).is_some();
+
+    // "denied" is the patient's denial, unless the sentence speaks of a review.
+    let patient_denial = if review_sentence { 0 } else { DENIED };
+    let neg_pre = pre(NEG_PRE | patient_denial, 60, TERM | NEG_TERM | POSITIVE);
+    let neg_post = post(NEG_POST, 35, TERM | POSITIVE | NEG_PRE);
+    r.negated_pre = neg_pre.is_some();
+    r.negated_post = neg_post.is_some();
+    if let Some(t) = neg_pre.or(neg_post) {
+        r.negated_in_review = first_review.is_some_and(|u| u < t.start);
+    }
+
+    r.conditional = pre(HYP_PRE, 100, TERM).is_some() || pre(MODAL_PRE, 40, TERM).is_some();
+    if treatment {
+        let review_denial = if review_sentence { DENIED } else { 0 };
+        r.planned = pre(HYP_TREAT_PRE, 150, TERM).is_some()
+            || post(HYP_TREAT_POST | review_denial, 80, TERM).is_some();
+    }
+    r.historical = pre(HIST_PRE, 60, TERM).is_some() || post(HIST_POST, 40, TERM).is_some();
+    r.other_subject = pre(OTHER_PRE, 60, TERM).is_some();
+    r
+}
+
+impl Reading {
+    /// Whether any negation reaches the fact.
+    #[cfg(test)]
+    pub fn negated(&self) -> bool {
+        self.negated_pre || self.negated_post
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(sentence: &str, concept: &str, treatment: bool) -> Reading {
+        let lower = sentence.to_ascii_lowercase();
+        let at = lower.find(concept).unwrap_or(0);
+        let triggers = find_triggers(&lower);
+        read(&triggers, at, at + concept.len(), treatment)
+    }
+
+    #[test]
+    fn plain_negation() {
+        assert!(reading("He denies numbness and tingling.", "numbness", false).negated());
+        assert!(
+            reading(
+                "Spurling's test was negative on the left.",
+                "spurling's test",
+                false
+            )
+            .negated()
+        );
+        assert!(
+            !reading(
+                "Spurling's test was positive and negative otherwise.",
+                "spurling's test",
+                false
+            )
+            .negated()
+        );
+        assert!(
+            reading(
+                "There was no tenderness over the spine.",
+                "tenderness",
+                false
+            )
+            .negated()
+        );
+    }
+
+    #[test]
+    fn negation_stops_at_terminators() {
+        assert!(!reading("No fever, but numbness persists.", "numbness", false).negated());
+        assert!(
+            !reading(
+                "No improvement with physical therapy.",
+                "physical therapy",
+                true
+            )
+            .negated()
+        );
+    }
+
+    #[test]
+    fn review_language_is_not_clinical_negation() {
+        let r = reading(
+            "The request for physical therapy was denied by utilization review.",
+            "physical therapy",
+            true,
+        );
+        assert!(!r.negated());
+        assert!(r.planned);
+        let r = reading("Acupuncture was non-certified.", "acupuncture", true);
+        assert!(!r.negated() && r.planned);
+        let r = reading(
+            "There was no documentation of radiculopathy.",
+            "radiculopathy",
+            false,
+        );
+        assert!(r.undocumented);
+        let r = reading(
+            "UR denied the MRI, citing lack of radicular findings.",
+            "radicular",
+            false,
+        );
+        assert!(r.negated_in_review);
+    }
+
+    #[test]
+    fn patient_denial_outside_review() {
+        assert!(
+            reading(
+                "She denied bowel or bladder changes.",
+                "bowel or bladder",
+                false
+            )
+            .negated()
+        );
+    }
+
+    #[test]
+    fn plans_history_and_others() {
+        assert!(reading("The plan is to start acupuncture.", "acupuncture", true).planned);
+        assert!(
+            reading(
+                "If symptoms persist, consider an injection.",
+                "injection",
+                true
+            )
+            .conditional
+        );
+        assert!(
+            reading(
+                "She is status post carpal tunnel release.",
+                "carpal tunnel release",
+                true
+            )
+            .historical
+        );
+        assert!(reading("Family history of diabetes.", "diabetes", false).other_subject);
+        assert!(!reading("Pain is rated 6/10.", "pain", false).negated());
+    }
+}

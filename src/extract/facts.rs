@@ -1,0 +1,687 @@
+//! The fact finder: lexicon and pattern matches become [`Fact`]s with
+//! certainty, subject, date, region, side, value and detail.
+//!
+//! Everything runs once over the de-wrapped text (one automaton pass per
+//! table, one pass per pattern) and facts find their sentence, triggers,
+//! dates and places by binary search, so the cost grows linearly with the
+//! document.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ExtractContext;
+use super::context::{self, Trigger};
+use super::dates::find_dates;
+use super::lexicon::{self, DRUGS, LEXICON, Meaning, PLACES, Place};
+use super::text::{dewrap, sentence_index, sentences_in};
+use crate::case::DocId;
+use crate::fact::{BodyRegion, Certainty, Fact, FactKind, FuzzyDate, Side, Span, Subject};
+
+fn re(pattern: &str) -> Regex {
+    // Built-in literals, exercised by the unit tests.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in pattern: {e}"))
+}
+
+static AGE_SEX: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(\d{1,3})[- ]years?[- ]old\b(?:[ ,]+(?:[a-z-]+ ){0,2}?(male|female|man|woman|gentleman|lady|men|women)\b)?",
+    )
+});
+static PAIN_SCORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/\s*10|out of (?:a possible )?10|on a (?:pain )?scale of (?:0|1|zero|one)\s*(?:-|to)\s*10)\b",
+    )
+});
+static INJURY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:date of (?:the )?(?:industrial |work[- ]related |reported )?injury|(?:industrial )?injury date|\bDOI\b|injured (?:at work |on the job |while working )?on|injury (?:on|of|dated)|injuries (?:on|of))",
+    )
+});
+static UR_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)utilization review|\bUR\b|non-?certif|noncertif|claims administrator")
+});
+static UR_DECISION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:partially certified|partial certification|non-?certified|noncertified|not certified|non-?certification|noncertification|denied|denial|modified|modification|certified|approved|authorized)\b",
+    )
+});
+static SPINAL_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b([CTL])\s?(\d{1,2})(?:\s*(?:-|/|to|through)\s*([CTLS])?\s?(\d{1,2}))?\b|\b(S1)\b")
+});
+static VISITS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|eighteen|twenty|twenty-four)\s+(?:[a-z-]+\s+){0,3}?(?:sessions?|visits?|treatments?)\b|\b(\d{1,2})\s*x\s*(\d{1,2})\b|\bx\s?(\d{1,2})\b",
+    )
+});
+static RELIEF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(\d{1,3})\s*(?:%|percent)\s+(?:[a-z-]+\s+){0,3}?(?:relief|improvement|reduction|decrease|better|benefit)|(?:relief|improvement|reduction)\s+(?:of\s+|by\s+)?(?:about\s+|approximately\s+)?(\d{1,3})\s*(?:%|percent)",
+    )
+});
+static STRENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^[\s,:(]*(?:to\s+|at\s+|of\s+)?(?:(?:er|sr|xr|cr|hcl|tablets?|capsules?|cream|gel|patch(?:es)?|ointment|solution|sodium|tab|cap)[\s,)]+)*(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*(mg|mcg|%|g|ml|gm)\b",
+    )
+});
+static FREQUENCY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(?:once|twice|three times|four times|\d+ times)\s+(?:a|per)\s+day|(?:once|twice)\s+daily|daily|nightly|at bedtime|every night|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?|q\.?h\.?s\.?|q\.?d\.?|q\s?\d+\s?h(?:ours|rs|r)?|every \d+(?:\s*(?:-|to)\s*\d+)? hours|as needed|p\.?r\.?n\.?|#\s?\d+)",
+    )
+});
+
+/// A match before its context is read.
+struct Candidate {
+    kind: FactKind,
+    concept: &'static str,
+    start: usize,
+    end: usize,
+    inherent_negation: bool,
+    region: Option<BodyRegion>,
+    value: Option<f64>,
+    detail: Option<String>,
+    date: Option<FuzzyDate>,
+    /// Facts whose certainty does not depend on context (age, a pain score).
+    fixed: bool,
+}
+
+impl Candidate {
+    fn new(kind: FactKind, concept: &'static str, start: usize, end: usize) -> Self {
+        Candidate {
+            kind,
+            concept,
+            start,
+            end,
+            inherent_negation: false,
+            region: None,
+            value: None,
+            detail: None,
+            date: None,
+            fixed: false,
+        }
+    }
+}
+
+fn is_treatment(kind: FactKind) -> bool {
+    matches!(
+        kind,
+        FactKind::Imaging
+            | FactKind::Electrodiagnostic
+            | FactKind::Surgery
+            | FactKind::Procedure
+            | FactKind::Therapy
+            | FactKind::Medication
+            | FactKind::Injection
+            | FactKind::DrugMonitoring
+    )
+}
+
+fn number_word(w: &str) -> Option<f64> {
+    let n = match w.to_ascii_lowercase().as_str() {
+        "one" => 1.0,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
+        "fifteen" => 15.0,
+        "sixteen" => 16.0,
+        "eighteen" => 18.0,
+        "twenty" => 20.0,
+        "twenty-four" => 24.0,
+        other => return other.parse().ok(),
+    };
+    Some(n)
+}
+
+fn nearest<T: Copy>(
+    items: &[(usize, usize, T)],
+    sentence: Span,
+    start: usize,
+    end: usize,
+    cap: usize,
+) -> Option<T> {
+    let lo = items.partition_point(|i| i.0 < sentence.start);
+    let hi = items.partition_point(|i| i.0 < sentence.end);
+    items
+        .get(lo..hi)?
+        .iter()
+        .filter_map(|&(s, e, v)| {
+            let gap = if e <= start {
+                start - e
+            } else {
+                s.saturating_sub(end)
+            };
+            (gap <= cap).then_some((gap, v))
+        })
+        .min_by_key(|(gap, _)| *gap)
+        .map(|(_, v)| v)
+}
+
+/// Extracts every fact of one document text.
+pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact> {
+    let (flat, map) = dewrap(text);
+    let lower = flat.to_ascii_lowercase();
+    let bytes = flat.as_bytes();
+    let sentences = sentences_in(&flat);
+    let dates = find_dates(&flat, ctx.document_date);
+    let triggers = context::find_triggers(&lower);
+
+    // Dates that belong to an injury or birth phrase date nothing else.
+    let special_date = |span: Span| -> bool {
+        let from = span.start.saturating_sub(45);
+        let before = lower.get(from..span.start).unwrap_or("");
+        before.contains("injur")
+            || before.contains("doi")
+            || before.contains("birth")
+            || before.contains("dob")
+    };
+    let dated: Vec<(usize, usize, FuzzyDate)> = dates
+        .iter()
+        .filter(|(s, _)| !special_date(*s))
+        .map(|(s, d)| (s.start, s.end, *d))
+        .collect();
+
+    // The governing date of each sentence: a date phrase near its start
+    // ("In a progress report dated …", "On 10/12/2016, …") carries on to the
+    // following sentences of the paragraph.
+    let mut governing: Vec<Option<FuzzyDate>> = Vec::with_capacity(sentences.len());
+    let mut carry: Option<FuzzyDate> = None;
+    for s in &sentences {
+        if s.start == 0 || bytes.get(s.start.saturating_sub(1)) == Some(&b'\n') {
+            carry = None;
+        }
+        let lo = dated.partition_point(|d| d.0 < s.start);
+        if let Some(&(ds, _, d)) = dated.get(lo)
+            && ds < s.end
+            && ds - s.start <= 60
+            && opens_sentence(lower.get(s.start..ds).unwrap_or(""))
+        {
+            carry = Some(d);
+        }
+        governing.push(carry);
+    }
+
+    // Places, levels and numbers, each found once.
+    let mut places: Vec<(usize, usize, PlaceHit)> = Vec::new();
+    if let Some((automaton, kinds)) = PLACES.as_ref() {
+        for (start, end, pattern) in lexicon::word_matches(automaton, &lower) {
+            let hit = match kinds.get(pattern) {
+                Some(Place::Region(r)) => PlaceHit::Region(*r),
+                Some(Place::Side(s)) => PlaceHit::Side(*s),
+                None => continue,
+            };
+            places.push((start, end, hit));
+        }
+    }
+    let regions: Vec<(usize, usize, BodyRegion)> = places
+        .iter()
+        .filter_map(|&(s, e, h)| match h {
+            PlaceHit::Region(r) => Some((s, e, r)),
+            PlaceHit::Side(_) => None,
+        })
+        .collect();
+    let sides: Vec<(usize, usize, Side)> = places
+        .iter()
+        .filter_map(|&(s, e, h)| match h {
+            PlaceHit::Side(side) => Some((s, e, side)),
+            PlaceHit::Region(_) => None,
+        })
+        .collect();
+    let levels: Vec<(usize, usize, usize)> = SPINAL_LEVEL
+        .find_iter(&flat)
+        .enumerate()
+        .map(|(i, m)| (m.start(), m.end(), i))
+        .collect();
+    let level_text: Vec<(String, BodyRegion)> = SPINAL_LEVEL
+        .captures_iter(&flat)
+        .map(|c| normalise_level(&c))
+        .collect();
+    let visits: Vec<(usize, usize, f64)> = VISITS
+        .captures_iter(&flat)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let v = if let Some(n) = c.get(1) {
+                number_word(n.as_str())?
+            } else if let (Some(a), Some(b)) = (c.get(2), c.get(3)) {
+                a.as_str().parse::<f64>().ok()? * b.as_str().parse::<f64>().ok()?
+            } else {
+                c.get(4)?.as_str().parse().ok()?
+            };
+            (v > 0.0 && v <= 200.0).then_some((m.start(), m.end(), v))
+        })
+        .collect();
+    let relief: Vec<(usize, usize, f64)> = RELIEF
+        .captures_iter(&flat)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let v: f64 = c.get(1).or(c.get(2))?.as_str().parse().ok()?;
+            (v <= 100.0).then_some((m.start(), m.end(), v))
+        })
+        .collect();
+
+    let mut cands: Vec<Candidate> = Vec::new();
+    lexicon_candidates(&flat, &lower, &mut cands);
+    pattern_candidates(&flat, &lower, &sentences, &dates, ctx, &mut cands);
+
+    cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands {
+        let duplicate = kept.iter().rev().take(8).any(|k| {
+            k.kind == c.kind && k.concept == c.concept && c.start < k.end && k.start < c.end
+        });
+        if !duplicate {
+            kept.push(c);
+        }
+    }
+
+    let mut facts = Vec::with_capacity(kept.len());
+    for c in kept {
+        let Some(si) = sentence_index(&sentences, c.start) else {
+            continue;
+        };
+        let Some(&sentence) = sentences.get(si) else {
+            continue;
+        };
+        let t_lo = triggers.partition_point(|t| t.start < sentence.start);
+        let t_hi = triggers.partition_point(|t| t.start < sentence.end);
+        let sentence_triggers: &[Trigger] = triggers.get(t_lo..t_hi).unwrap_or(&[]);
+        let Some((certainty, subject)) = certainty_of(&c, sentence_triggers, &lower, sentence)
+        else {
+            continue;
+        };
+
+        // Date: the fact's own, else the nearest in the sentence, else the
+        // governing date, else the document's.
+        let date = c
+            .date
+            .or_else(|| {
+                (c.kind != FactKind::Demographics)
+                    .then(|| nearest(&dated, sentence, c.start, c.end, usize::MAX))
+                    .flatten()
+            })
+            .or_else(|| governing.get(si).copied().flatten())
+            .or(ctx.document_date.map(FuzzyDate::day));
+
+        let region_near = nearest(&regions, sentence, c.start, c.end, 60);
+        let level = if matches!(
+            c.kind,
+            FactKind::Diagnosis
+                | FactKind::Imaging
+                | FactKind::Surgery
+                | FactKind::Injection
+                | FactKind::Procedure
+                | FactKind::Symptom
+                | FactKind::ExamFinding
+                | FactKind::Electrodiagnostic
+        ) {
+            nearest(&levels, sentence, c.start, c.end, 60).and_then(|i| level_text.get(i))
+        } else {
+            None
+        };
+        let region = c
+            .region
+            .or(region_near)
+            .or(level.map(|(_, r)| *r))
+            .filter(|_| !matches!(c.kind, FactKind::Demographics | FactKind::InjuryDate));
+        let side =
+            if region.is_some() || matches!(c.kind, FactKind::ExamFinding | FactKind::Symptom) {
+                nearest(&sides, sentence, c.start, c.end, 30)
+            } else {
+                None
+            };
+        let mut value = c.value;
+        let mut detail = c.detail.clone();
+        match c.kind {
+            FactKind::Therapy => {
+                value = value.or_else(|| nearest(&visits, sentence, c.start, c.end, 50));
+            }
+            FactKind::Injection => {
+                value = value.or_else(|| nearest(&relief, sentence, c.start, c.end, 200));
+            }
+            _ => {}
+        }
+        if detail.is_none()
+            && let Some((lvl, _)) = level
+            && region.is_none_or(BodyRegion::is_spine)
+        {
+            detail = Some(lvl.clone());
+        }
+        facts.push(Fact {
+            kind: c.kind,
+            concept: c.concept.to_string(),
+            doc,
+            span: map.span_to_original(Span::new(c.start, c.end)),
+            sentence: map.span_to_original(sentence),
+            certainty,
+            subject,
+            date,
+            region,
+            side,
+            value,
+            detail,
+        });
+    }
+    facts
+}
+
+/// Whether the words before a date make it an opening date phrase ("On",
+/// "In a progress report dated", "Per the note of"), which dates what follows.
+fn opens_sentence(prefix: &str) -> bool {
+    let p = prefix.trim_start();
+    p.is_empty()
+        || [
+            "on ",
+            "in ",
+            "at ",
+            "per ",
+            "according to ",
+            "during ",
+            "as of ",
+            "from ",
+            "dated ",
+            "by ",
+            "since ",
+            "beginning ",
+            "starting ",
+        ]
+        .iter()
+        .any(|w| p.starts_with(w))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum PlaceHit {
+    Region(BodyRegion),
+    Side(Side),
+}
+
+fn normalise_level(c: &regex::Captures<'_>) -> (String, BodyRegion) {
+    if c.get(5).is_some() {
+        return ("S1".to_string(), BodyRegion::Lumbar);
+    }
+    let first = c.get(1).map_or("L", |m| m.as_str());
+    let n1 = c.get(2).map_or("", |m| m.as_str());
+    let region = match first {
+        "C" => BodyRegion::Cervical,
+        "T" => BodyRegion::Thoracic,
+        _ => BodyRegion::Lumbar,
+    };
+    let text = match c.get(4) {
+        Some(n2) => {
+            let second = c.get(3).map_or(first, |m| m.as_str());
+            if second == first {
+                format!("{first}{n1}-{}", n2.as_str())
+            } else {
+                format!("{first}{n1}-{second}{}", n2.as_str())
+            }
+        }
+        None => format!("{first}{n1}"),
+    };
+    (text, region)
+}
+
+/// Certainty and subject, or `None` when the mention must not become a fact
+/// (the record is said to be silent on it, or a review's reasoning denies it).
+fn certainty_of(
+    c: &Candidate,
+    triggers: &[Trigger],
+    lower: &str,
+    sentence: Span,
+) -> Option<(Certainty, Subject)> {
+    if c.fixed {
+        return Some((Certainty::Affirmed, Subject::Patient));
+    }
+    let treatment = is_treatment(c.kind);
+    let r = context::read(triggers, c.start, c.end, treatment);
+    let subject = if r.other_subject {
+        Subject::Other
+    } else {
+        Subject::Patient
+    };
+    if r.undocumented {
+        return None;
+    }
+    // A result ("MRI was negative", "urine drug screen negative") says the
+    // study happened; only a negation before it ("no MRI") denies it.
+    let negated = c.inherent_negation || r.negated_pre || (r.negated_post && !treatment);
+    if negated && r.negated_in_review && !c.inherent_negation && !treatment {
+        return None;
+    }
+    if c.kind == FactKind::InjuryMechanism {
+        let s = lower.get(sentence.start..sentence.end).unwrap_or("");
+        let injury_context = [
+            "injur",
+            "accident",
+            "mechanism",
+            "occurred",
+            "sustained",
+            "at work",
+            "while working",
+            "on the job",
+        ]
+        .iter()
+        .any(|w| s.contains(w));
+        if !injury_context {
+            return None;
+        }
+    }
+    let certainty = if r.conditional && !c.inherent_negation {
+        Certainty::Hypothetical
+    } else if negated {
+        Certainty::Negated
+    } else if r.planned {
+        Certainty::Hypothetical
+    } else if r.historical {
+        Certainty::Historical
+    } else {
+        Certainty::Affirmed
+    };
+    Some((certainty, subject))
+}
+
+fn lexicon_candidates(flat: &str, lower: &str, out: &mut Vec<Candidate>) {
+    let Some(lex) = LEXICON.as_ref() else { return };
+    for (start, end, pattern) in lexicon::word_matches(&lex.automaton, lower) {
+        let Some(term) = lex.terms.get(pattern) else {
+            continue;
+        };
+        let lowercase_where_capitals_needed = term.upper_words.iter().any(|&(a, b)| {
+            flat.get(start + a..start + b)
+                .is_none_or(|w| w.chars().any(|ch| ch.is_ascii_lowercase()))
+        });
+        if lowercase_where_capitals_needed {
+            continue;
+        }
+        for meaning in &term.meanings {
+            match *meaning {
+                Meaning::Nothing => {}
+                Meaning::Concept {
+                    kind,
+                    concept,
+                    region,
+                    negated,
+                } => {
+                    let mut c = Candidate::new(kind, concept, start, end);
+                    c.region = region;
+                    c.inherent_negation = negated;
+                    out.push(c);
+                }
+                Meaning::Drug(i) => {
+                    let Some(drug) = DRUGS.get(i) else { continue };
+                    let mut c = Candidate::new(FactKind::Medication, drug.concept, start, end);
+                    medication_detail(flat, end, &mut c);
+                    out.push(c);
+                }
+            }
+        }
+    }
+}
+
+/// Strength and frequency written after a drug name ("Norco 10/325 mg every
+/// 6 hours", "tramadol ER 150mg #30").
+fn medication_detail(flat: &str, end: usize, c: &mut Candidate) {
+    let mut window_end = (end + 70).min(flat.len());
+    while !flat.is_char_boundary(window_end) {
+        window_end -= 1;
+    }
+    let after = flat.get(end..window_end).unwrap_or("");
+    let stop = after.find(['.', ';']).filter(|&i| {
+        // A decimal point inside a strength is not a stop.
+        !after[i + 1..].starts_with(|ch: char| ch.is_ascii_digit())
+    });
+    let after = &after[..stop.unwrap_or(after.len())];
+    let mut parts = Vec::new();
+    let mut freq_from = 0;
+    if let Some(s) = STRENGTH.captures(after)
+        && let (Some(n), Some(u), Some(all)) = (s.get(1), s.get(2), s.get(0))
+    {
+        let amount: String = n
+            .as_str()
+            .chars()
+            .filter(|ch| !ch.is_whitespace())
+            .collect();
+        parts.push(format!("{amount} {}", u.as_str().to_ascii_lowercase()));
+        c.value = amount.split('/').next().and_then(|v| v.parse().ok());
+        freq_from = all.end();
+    }
+    if let Some(f) = FREQUENCY.find(&after[freq_from..]) {
+        // Only when it follows closely (not a frequency of another drug).
+        if f.start() <= 25 {
+            parts.push(f.as_str().to_string());
+        }
+    }
+    if !parts.is_empty() {
+        c.detail = Some(parts.join(" "));
+    }
+}
+
+fn pattern_candidates(
+    flat: &str,
+    lower: &str,
+    sentences: &[Span],
+    dates: &[(Span, FuzzyDate)],
+    ctx: &ExtractContext,
+    out: &mut Vec<Candidate>,
+) {
+    for c in AGE_SEX.captures_iter(flat) {
+        let (Some(all), Some(age)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let Ok(years) = age.as_str().parse::<u32>() else {
+            continue;
+        };
+        if !(10..=110).contains(&years) {
+            continue;
+        }
+        let mut a = Candidate::new(
+            FactKind::Demographics,
+            "age",
+            age.start(),
+            all.end().min(age.end() + 10),
+        );
+        a.value = Some(f64::from(years));
+        a.fixed = true;
+        a.end = flat
+            .get(age.start()..all.end())
+            .and_then(|s| s.to_ascii_lowercase().find("old"))
+            .map_or(age.end(), |i| age.start() + i + 3);
+        out.push(a);
+        if let Some(sex) = c.get(2) {
+            let word = sex.as_str().to_ascii_lowercase();
+            let female = matches!(word.as_str(), "female" | "woman" | "lady" | "women");
+            let mut s = Candidate::new(FactKind::Demographics, "sex", sex.start(), sex.end());
+            s.detail = Some(if female { "female" } else { "male" }.to_string());
+            s.fixed = true;
+            out.push(s);
+        }
+    }
+    for c in PAIN_SCORE.captures_iter(flat) {
+        let Some(all) = c.get(0) else { continue };
+        let next = flat.as_bytes().get(all.end()).copied();
+        if matches!(next, Some(b'/') | Some(b'-')) {
+            continue;
+        }
+        if dates
+            .iter()
+            .any(|(s, _)| s.start < all.end() && all.start() < s.end)
+        {
+            continue;
+        }
+        let low: Option<f64> = c.get(1).and_then(|m| m.as_str().parse().ok());
+        let high: Option<f64> = c.get(2).and_then(|m| m.as_str().parse().ok());
+        let Some(v) = high.or(low) else { continue };
+        if v > 10.0 {
+            continue;
+        }
+        // Only a pain scale: the sentence must speak of pain.
+        let Some(si) = sentence_index(sentences, all.start()) else {
+            continue;
+        };
+        let Some(sentence) = sentences.get(si) else {
+            continue;
+        };
+        let s = lower.get(sentence.start..sentence.end).unwrap_or("");
+        if !(s.contains("pain") || s.contains("vas")) {
+            continue;
+        }
+        let mut p = Candidate::new(FactKind::PainScore, "pain_score", all.start(), all.end());
+        p.value = Some(v);
+        p.fixed = true;
+        out.push(p);
+    }
+    for m in INJURY_DATE.find_iter(flat) {
+        let lo = dates.partition_point(|(s, _)| s.start < m.end());
+        let date = dates.get(lo).filter(|(s, _)| s.start - m.end() <= 25);
+        match date {
+            Some((s, d)) => {
+                let mut c = Candidate::new(FactKind::InjuryDate, "injury_date", m.start(), s.end);
+                c.date = Some(*d);
+                c.fixed = true;
+                out.push(c);
+            }
+            None => {
+                if let Some(d) = ctx.injury_date {
+                    let mut c =
+                        Candidate::new(FactKind::InjuryDate, "injury_date", m.start(), m.end());
+                    c.date = Some(FuzzyDate::day(d));
+                    c.fixed = true;
+                    out.push(c);
+                }
+            }
+        }
+    }
+    for sentence in sentences {
+        let Some(s) = flat.get(sentence.start..sentence.end) else {
+            continue;
+        };
+        if !UR_SENTENCE.is_match(s) {
+            continue;
+        }
+        let Some(d) = UR_DECISION.find(s) else {
+            continue;
+        };
+        let word = d.as_str().to_ascii_lowercase();
+        let detail = if word.starts_with("partial") || word.starts_with("modif") {
+            "modified"
+        } else if word.starts_with("non") || word.starts_with("not") || word.starts_with("deni") {
+            "non-certified"
+        } else {
+            "certified"
+        };
+        let mut c = Candidate::new(
+            FactKind::UtilizationReview,
+            "ur_decision",
+            sentence.start + d.start(),
+            sentence.start + d.end(),
+        );
+        c.detail = Some(detail.to_string());
+        c.fixed = true;
+        out.push(c);
+    }
+}
