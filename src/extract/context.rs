@@ -63,11 +63,15 @@ const TRIGGERS: &[(u32, &str)] = &[
     (DENIED, "denied, denial, denials"),
     (
         UR | HYP_TREAT_PRE,
-        "request, requests, requested, requesting, request for, the request for, requests for, a request for, authorization for, authorization, rfa, re-request, appeal, appealed, prospective request, retrospective request, retrospective review, ur, utilization review, certification, non-certification, noncertification, modification",
+        "request, requests, requested, requesting, request for, the request for, requests for, a request for, authorization for, authorization, rfa, re-request, appeal, appealed, prospective request, retrospective request, retrospective review, ur, utilization review, certification, non-certification, noncertification",
     ),
     (
         UR | HYP_TREAT_POST,
-        "non-certified, noncertified, non certified, not certified, was non-certified, were non-certified, was noncertified, was not certified, were not certified, was certified, were certified, certified, was modified, were modified, modified to, was denied, were denied, is not medically necessary, was not medically necessary, are not medically necessary, were not medically necessary, not medically necessary, medically necessary, is medically necessary, not medically indicated, not recommended, is not recommended, was not recommended, not supported, not authorized, not approved, not indicated, not warranted, is not warranted, was authorized, was approved, is being requested, being requested, was requested, were requested, is requested, are requested, has been requested, have been requested, was recommended, were recommended, is recommended, was planned, is planned, was ordered, were ordered, was scheduled, is scheduled, is pending, was pending, to be scheduled, partially certified, denied the request, denied the requests, the request was denied, upheld",
+        "non-certified, noncertified, non certified, not certified, was non-certified, were non-certified, was noncertified, was not certified, were not certified, was certified, were certified, certified, was modified, were modified, modified to, was denied, were denied, is not medically necessary, was not medically necessary, are not medically necessary, were not medically necessary, not medically necessary, medically necessary, is medically necessary, not medically indicated, not recommended, is not recommended, was not recommended, not supported, not authorized, not approved, not indicated, not warranted, is not warranted, was authorized, was approved, is being requested, being requested, was requested, were requested, is requested, are requested, has been requested, have been requested, was recommended, were recommended, is recommended, was planned, is planned, was ordered, were ordered, was scheduled, is scheduled, is pending, was pending, to be scheduled, partially certified, denied the request, denied the requests, the request was denied, upheld, was the original request, the original request, original request, was authorized, were authorized, was partially certified",
+    ),
+    (
+        UR | HYP_TREAT_PRE,
+        "was requested, were requested, is requested, are requested, has been requested, have been requested, is being requested, was recommended, were recommended, is recommended, the original request, original request, remaining imr eligible portion, imr eligible portion, authorized, approved, certified, non-certified, noncertified, modified, partially certified, authorize, certify",
     ),
     (
         HYP_TREAT_PRE,
@@ -108,7 +112,7 @@ const TRIGGERS: &[(u32, &str)] = &[
     ),
     (
         PSEUDO,
-        "no change, no changes, no significant change, no significant changes, no increase, not only, not necessarily, not certain, not sure, no new, without change, not been able, not able, unable, gram negative, whether or not, if not, not improve, not improved, no acute distress, negative impact, not otherwise specified, nos, no more than, not more than, not exceed, not to exceed, no less than, not less than, not limited to, no cost, not just, did not want, not want, no other, not all, no other options, non-surgical, nonsurgical, non-operative, nonoperative, non-steroidal, nonsteroidal, non-opioid, non-narcotic, non-pharmacologic",
+        "without contrast, with and without contrast, with or without contrast, with contrast, without dye, no change, no changes, no significant change, no significant changes, no increase, not only, not necessarily, not certain, not sure, no new, without change, not been able, not able, unable, gram negative, whether or not, if not, not improve, not improved, no acute distress, negative impact, not otherwise specified, nos, no more than, not more than, not exceed, not to exceed, no less than, not less than, not limited to, no cost, not just, did not want, not want, no other, not all, no other options, non-surgical, nonsurgical, non-operative, nonoperative, non-steroidal, nonsteroidal, non-opioid, non-narcotic, non-pharmacologic",
     ),
 ];
 
@@ -168,7 +172,7 @@ pub(crate) fn find_triggers(lower: &str) -> Vec<Trigger> {
                 out.push(Trigger {
                     start: p,
                     end: p + 1,
-                    roles: TERM,
+                    roles: punct_role(bytes[p]),
                 });
                 punct.next();
             }
@@ -179,11 +183,17 @@ pub(crate) fn find_triggers(lower: &str) -> Vec<Trigger> {
             out.push(Trigger {
                 start: p,
                 end: p + 1,
-                roles: TERM,
+                roles: punct_role(bytes[p]),
             });
         }
     }
     out
+}
+
+/// A colon introduces a list ("were requested: an MRI and acupuncture"), so
+/// it ends negation but not a plan; the other marks end every scope.
+fn punct_role(b: u8) -> u32 {
+    if b == b':' { NEG_TERM } else { TERM }
 }
 
 /// The certainty decision for one fact, before kind-specific policy.

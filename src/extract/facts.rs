@@ -39,7 +39,9 @@ static INJURY_DATE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static UR_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)utilization review|\bUR\b|non-?certif|noncertif|claims administrator")
+    re(
+        r"(?i)utilization review|\bUR\b|non-?certif|noncertif|claims administrator|\brequest(?:ed)?\b[^.]*\b(?:was|were) (?:denied|modified)",
+    )
 });
 static UR_DECISION: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -49,6 +51,7 @@ static UR_DECISION: LazyLock<Regex> = LazyLock::new(|| {
 static SPINAL_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b([CTL])\s?(\d{1,2})(?:\s*(?:-|/|to|through)\s*([CTLS])?\s?(\d{1,2}))?\b|\b(S1)\b")
 });
+static MOTOR_GRADE: LazyLock<Regex> = LazyLock::new(|| re(r"\b([0-5])([+-])?\s*/\s*5\b"));
 static VISITS: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|eighteen|twenty|twenty-four)\s+(?:[a-z-]+\s+){0,3}?(?:sessions?|visits?|treatments?)\b|\b(\d{1,2})\s*x\s*(\d{1,2})\b|\bx\s?(\d{1,2})\b",
@@ -83,6 +86,8 @@ struct Candidate {
     date: Option<FuzzyDate>,
     /// Facts whose certainty does not depend on context (age, a pain score).
     fixed: bool,
+    /// A strength grade: its own number says whether it is a deficit.
+    fixed_grade: bool,
 }
 
 impl Candidate {
@@ -98,6 +103,7 @@ impl Candidate {
             detail: None,
             date: None,
             fixed: false,
+            fixed_grade: false,
         }
     }
 }
@@ -309,7 +315,8 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
             .or_else(|| governing.get(si).copied().flatten())
             .or(ctx.document_date.map(FuzzyDate::day));
 
-        let region_near = nearest(&regions, sentence, c.start, c.end, 60);
+        let region_near = region_after(&regions, &lower, c.end)
+            .or_else(|| nearest(&regions, sentence, c.start, c.end, 60));
         let level = if matches!(
             c.kind,
             FactKind::Diagnosis
@@ -329,7 +336,20 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
             .region
             .or(region_near)
             .or(level.map(|(_, r)| *r))
-            .filter(|_| !matches!(c.kind, FactKind::Demographics | FactKind::InjuryDate));
+            .filter(|_| {
+                !matches!(
+                    c.kind,
+                    FactKind::Demographics
+                        | FactKind::InjuryDate
+                        | FactKind::Medication
+                        | FactKind::UtilizationReview
+                        | FactKind::Request
+                        | FactKind::DrugMonitoring
+                        | FactKind::FunctionalImprovement
+                        | FactKind::WorkStatus
+                        | FactKind::InjuryMechanism
+                )
+            });
         let side =
             if region.is_some() || matches!(c.kind, FactKind::ExamFinding | FactKind::Symptom) {
                 nearest(&sides, sentence, c.start, c.end, 30)
@@ -353,9 +373,15 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
         {
             detail = Some(lvl.clone());
         }
+        // "Degenerative changes" of a hip or knee are arthritis, not disc disease.
+        let concept = if c.concept == "disc_degeneration" && region.is_some_and(|r| !r.is_spine()) {
+            "osteoarthritis"
+        } else {
+            c.concept
+        };
         facts.push(Fact {
             kind: c.kind,
-            concept: c.concept.to_string(),
+            concept: concept.to_string(),
             doc,
             span: map.span_to_original(Span::new(c.start, c.end)),
             sentence: map.span_to_original(sentence),
@@ -369,6 +395,38 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
         });
     }
     facts
+}
+
+/// A region named right after the fact through a preposition ("contusion of
+/// the right shoulder", "pain in the left knee"): it beats a nearer region
+/// that belongs to the previous phrase.
+fn region_after(
+    regions: &[(usize, usize, BodyRegion)],
+    lower: &str,
+    end: usize,
+) -> Option<BodyRegion> {
+    let lo = regions.partition_point(|r| r.0 < end);
+    let &(start, _, region) = regions.get(lo)?;
+    if start - end > 40 {
+        return None;
+    }
+    let between = lower.get(end..start)?.trim();
+    let mut words = between.split_whitespace().peekable();
+    let first = words.next()?;
+    if !matches!(
+        first,
+        "of" | "in" | "to" | "over" | "at" | "on" | "involving" | "into"
+    ) {
+        return None;
+    }
+    words
+        .all(|w| {
+            matches!(
+                w,
+                "the" | "left" | "right" | "bilateral" | "both" | "his" | "her" | "a"
+            )
+        })
+        .then_some(region)
 }
 
 /// Whether the words before a date make it an opening date phrase ("On",
@@ -437,6 +495,14 @@ fn certainty_of(
     if c.fixed {
         return Some((Certainty::Affirmed, Subject::Patient));
     }
+    if c.fixed_grade {
+        let certainty = if c.inherent_negation {
+            Certainty::Negated
+        } else {
+            Certainty::Affirmed
+        };
+        return Some((certainty, Subject::Patient));
+    }
     let treatment = is_treatment(c.kind);
     let r = context::read(triggers, c.start, c.end, treatment);
     let subject = if r.other_subject {
@@ -492,8 +558,15 @@ fn lexicon_candidates(flat: &str, lower: &str, out: &mut Vec<Candidate>) {
             continue;
         };
         let lowercase_where_capitals_needed = term.upper_words.iter().any(|&(a, b)| {
-            flat.get(start + a..start + b)
-                .is_none_or(|w| w.chars().any(|ch| ch.is_ascii_lowercase()))
+            flat.get(start + a..start + b).is_none_or(|w| {
+                // A plural "s" may follow capitals ("MRIs").
+                let w = if w.len() > 2 {
+                    w.strip_suffix('s').unwrap_or(w)
+                } else {
+                    w
+                };
+                w.chars().any(|ch| ch.is_ascii_lowercase())
+            })
         });
         if lowercase_where_capitals_needed {
             continue;
@@ -635,6 +708,37 @@ fn pattern_candidates(
         p.fixed = true;
         out.push(p);
     }
+    for c in MOTOR_GRADE.captures_iter(flat) {
+        let (Some(all), Some(grade)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        if matches!(flat.as_bytes().get(all.end()), Some(b'/') | Some(b'-')) {
+            continue;
+        }
+        let Some(sentence) = sentence_index(sentences, all.start()).and_then(|i| sentences.get(i))
+        else {
+            continue;
+        };
+        let s = lower.get(sentence.start..sentence.end).unwrap_or("");
+        if !(s.contains("strength") || s.contains("motor") || s.contains("weak")) {
+            continue;
+        }
+        let Ok(g) = grade.as_str().parse::<f64>() else {
+            continue;
+        };
+        let minus = c.get(2).is_some_and(|m| m.as_str() == "-");
+        let mut m = Candidate::new(
+            FactKind::ExamFinding,
+            "motor_weakness",
+            all.start(),
+            all.end(),
+        );
+        m.value = Some(g);
+        // 5/5 is full strength: the grade itself denies weakness.
+        m.inherent_negation = g >= 5.0 && !minus;
+        m.fixed_grade = true;
+        out.push(m);
+    }
     for m in INJURY_DATE.find_iter(flat) {
         let lo = dates.partition_point(|(s, _)| s.start < m.end());
         let date = dates.get(lo).filter(|(s, _)| s.start - m.end() <= 25);
@@ -671,6 +775,9 @@ fn pattern_candidates(
             "modified"
         } else if word.starts_with("non") || word.starts_with("not") || word.starts_with("deni") {
             "non-certified"
+        } else if s.to_ascii_lowercase().contains("claims administrator") {
+            // The administrator authorizing part of a request is a modification.
+            "modified"
         } else {
             "certified"
         };
