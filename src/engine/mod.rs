@@ -221,12 +221,14 @@ pub fn decide(
             };
         }
     }
-    // Not supported: name the failing criteria of the path that came closest.
-    let closest = g
-        .decision
-        .paths
-        .iter()
-        .min_by_key(|p| p.iter().filter(|id| !holds(id)).count());
+    // Not supported: name the failing criteria of the path that came closest,
+    // preferring a path that fails on something missing over one that fails
+    // only because a finding is present (a "!" criterion).
+    let closest = g.decision.paths.iter().min_by_key(|p| {
+        let failing: Vec<&String> = p.iter().filter(|id| !holds(id)).collect();
+        let negated = failing.iter().filter(|id| id.starts_with('!')).count();
+        (failing.len(), negated)
+    });
     let mut reasons: Vec<String> = match closest {
         Some(path) => path
             .iter()
@@ -241,9 +243,9 @@ pub fn decide(
             of.len()
         ));
     }
-    let over_limit = closest.is_some_and(|p| {
+    let over_limit = g.decision.paths.iter().any(|p| {
         p.iter().any(|id| {
-            !holds(id)
+            answer_of(id.trim_start_matches('!')) == Answer::NotMet
                 && g.criterion(id.trim_start_matches('!'))
                     .is_some_and(|c| c.rule.is_request_limit())
         })
@@ -254,10 +256,16 @@ pub fn decide(
     } else {
         Decision::NotMedicallyNecessary
     };
+    // The supported alternative is named only when the request exceeds a limit.
+    let alternative = if over_limit {
+        g.alternative.clone()
+    } else {
+        None
+    };
     Suggestion {
         decision,
         reasons,
-        alternative: g.alternative.clone(),
+        alternative,
     }
 }
 
@@ -271,7 +279,10 @@ fn describe(g: &Guideline, id: &str, answer_of: &dyn Fn(&str) -> Answer) -> Opti
     let answer = answer_of(inner);
     let finding = c.question.trim_end_matches('?');
     Some(match (negate, answer) {
-        (false, Answer::Met) | (true, Answer::Met) => format!("{finding}: met."),
+        (true, Answer::Met) => {
+            format!("{finding}: yes, so the guideline asks for more than this request documents.")
+        }
+        (false, Answer::Met) => format!("{finding}: met."),
         (_, Answer::NotMet) => format!("{finding}: not met."),
         (_, Answer::NotDocumented) => format!("{finding}: not documented."),
     })

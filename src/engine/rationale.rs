@@ -4,7 +4,7 @@
 //! already read as finished prose, with no blanks to fill.
 
 use crate::assessment::{Answer, Decision, ItemAssessment};
-use crate::case::Case;
+use crate::case::{Case, DocumentKind};
 use crate::guideline::Guideline;
 
 /// Longest quote kept whole; longer sentences are cut at a word boundary.
@@ -12,7 +12,8 @@ const QUOTE_LIMIT: usize = 280;
 
 /// The draft rationale for one assessed item.
 pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -> String {
-    let text = a.request.text.trim().trim_end_matches(['.', ':']);
+    let text = lower_first(a.request.text.trim().trim_end_matches(['.', ':']));
+    let text = text.as_str();
     let mut out: Vec<String> = vec![format!("The request is for {text}.")];
     match g {
         Some(g) => {
@@ -55,11 +56,17 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
             let answer = match (c.answer, c.evidence.first()) {
                 (Answer::Met, Some(ev)) | (Answer::NotMet, Some(ev)) => {
                     let yes = if c.answer == Answer::Met { "Yes" } else { "No" };
-                    let doc = case
-                        .document(ev.doc)
+                    let document = case.document(ev.doc);
+                    let doc = document
                         .map(|d| d.kind.label().to_lowercase())
                         .unwrap_or_else(|| "record".to_string());
-                    let when = ev.date.map(|d| format!(" dated {d}")).unwrap_or_default();
+                    // A summary's own date says nothing about when a fact happened;
+                    // its sentences carry their dates in the quote.
+                    let summary = document.is_some_and(|d| d.kind == DocumentKind::CaseSummary);
+                    let when = match ev.date {
+                        Some(d) if !summary => format!(" dated {d}"),
+                        _ => String::new(),
+                    };
                     format!("{yes}: the {doc}{when} records \"{}\".", clip(&ev.quote))
                 }
                 (Answer::Met, None) => format!("Yes. {}", c.note.trim()),
@@ -78,10 +85,15 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
         )),
         Decision::NotMedicallyNecessary | Decision::PartiallyCertified => {
             if !follows_surgery {
-                if let Some(first) = a.suggestion.reasons.first()
-                    && a.criteria.is_empty()
-                {
-                    out.push(first.clone());
+                if a.criteria.is_empty() {
+                    if let Some(first) = a.suggestion.reasons.first() {
+                        out.push(first.clone());
+                    }
+                } else if !a.suggestion.reasons.is_empty() {
+                    out.push(format!(
+                        "What decides the request: {}",
+                        a.suggestion.reasons.join(" ")
+                    ));
                 }
                 if let Some(alt) = &a.suggestion.alternative {
                     let alt = alt.trim().trim_end_matches('.');
@@ -97,6 +109,92 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
     }
     out.join(" ")
 }
+
+/// "Six physical therapy visits" reads better mid-sentence as "six physical
+/// therapy visits"; acronyms and names ("MRI", "Norco") keep their capital.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            let rest: String = text.chars().skip(1).collect();
+            let lowered = first.to_lowercase().collect::<String>() + &rest;
+            let word = text.split_whitespace().next().unwrap_or("").to_lowercase();
+            if COMMON_WORDS.contains(&word.trim_matches(|c: char| !c.is_alphanumeric())) {
+                lowered
+            } else {
+                text.to_string()
+            }
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// Opening words of requests that are plain English, not names.
+const COMMON_WORDS: &[&str] = &[
+    "additional",
+    "associated",
+    "chiropractic",
+    "chiropractor",
+    "consult",
+    "consultation",
+    "continue",
+    "continued",
+    "eight",
+    "electrical",
+    "five",
+    "follow",
+    "four",
+    "functional",
+    "gym",
+    "home",
+    "initial",
+    "office",
+    "one",
+    "outpatient",
+    "physical",
+    "post-op",
+    "postoperative",
+    "pre-op",
+    "preoperative",
+    "purchase",
+    "referral",
+    "rental",
+    "retrospective",
+    "six",
+    "ten",
+    "three",
+    "twelve",
+    "two",
+    "urine",
+    "occupational",
+    "acupuncture",
+    "aquatic",
+    "massage",
+    "therapeutic",
+    "lumbar",
+    "cervical",
+    "right",
+    "left",
+    "bilateral",
+    "compound",
+    "topical",
+    "transportation",
+    "durable",
+    "hot",
+    "cold",
+    "back",
+    "knee",
+    "wrist",
+    "elbow",
+    "shoulder",
+    "hip",
+    "cervical",
+    "platelet-rich",
+    "epidural",
+    "trigger",
+    "medical",
+    "sit-stand",
+];
 
 fn clip(quote: &str) -> String {
     if quote.len() <= QUOTE_LIMIT {
