@@ -5,6 +5,8 @@
 //! answers, suggestions) ← `review` (the reviewer's work) ← `export` and, with
 //! the `gui` feature, `app` (the window). Nothing outside `app` depends on egui.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod assessment;
 pub mod case;
 pub mod engine;

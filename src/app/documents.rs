@@ -1,0 +1,577 @@
+//! The documents panel: source text with extracted facts highlighted, drawn
+//! virtualised (only the rows on screen are built each frame) over lines
+//! laid out once when the case opens.
+
+use std::collections::HashMap;
+
+use egui::{Color32, RichText, Sense, TextStyle};
+
+use crate::assessment::Analysis;
+use crate::case::{Case, DocId};
+use crate::fact::{Certainty, Span};
+
+use super::theme::Theme;
+use super::{Action, OpenCase};
+
+/// Characters per laid-out row. Records are narrow; a fixed wrap keeps
+/// every row one text line high, which `show_rows` needs.
+pub const WRAP_COLUMNS: usize = 100;
+
+/// Longest fact span considered when looking back for facts that start
+/// before a row and run into it.
+const MAX_SPAN_BYTES: usize = 600;
+
+/// One laid-out row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// A document's title line; `doc` indexes `Case::documents`.
+    Header { doc: usize },
+    /// Bytes `start..end` of a document's text.
+    Line { doc: usize, start: usize, end: usize },
+}
+
+/// The rows of every document, and the facts of each document sorted by start.
+#[derive(Debug, Default)]
+pub struct DocRows {
+    pub rows: Vec<Row>,
+    /// For each document (by index), the index of its header row.
+    pub first_row: Vec<usize>,
+    /// Fact indices per document index, sorted by span start.
+    pub facts: Vec<Vec<usize>>,
+    doc_index: HashMap<DocId, usize>,
+}
+
+impl DocRows {
+    /// Lays out all documents; linear in the text size.
+    pub fn build(case: &Case, analysis: &Analysis) -> DocRows {
+        let mut rows = Vec::new();
+        let mut first_row = Vec::with_capacity(case.documents.len());
+        let mut doc_index = HashMap::new();
+        for (i, doc) in case.documents.iter().enumerate() {
+            doc_index.insert(doc.id, i);
+            first_row.push(rows.len());
+            rows.push(Row::Header { doc: i });
+            wrap_into(&doc.text, i, &mut rows);
+        }
+        let mut facts = vec![Vec::new(); case.documents.len()];
+        for (fi, fact) in analysis.facts.iter().enumerate() {
+            if let Some(&di) = doc_index.get(&fact.doc)
+                && let Some(list) = facts.get_mut(di)
+            {
+                list.push(fi);
+            }
+        }
+        for list in &mut facts {
+            list.sort_by_key(|&fi| analysis.facts.get(fi).map(|f| f.span.start).unwrap_or(0));
+        }
+        DocRows {
+            rows,
+            first_row,
+            facts,
+            doc_index,
+        }
+    }
+
+    pub fn doc_index(&self, id: DocId) -> Option<usize> {
+        self.doc_index.get(&id).copied()
+    }
+
+    /// The row showing byte `at` of document `doc`.
+    pub fn row_of(&self, doc: DocId, at: usize) -> Option<usize> {
+        let di = self.doc_index(doc)?;
+        let first = *self.first_row.get(di)?;
+        let end = self.first_row.get(di + 1).copied().unwrap_or(self.rows.len());
+        let lines = self.rows.get(first + 1..end)?;
+        let k = lines.partition_point(|r| match r {
+            Row::Line { end, .. } => *end <= at,
+            Row::Header { .. } => true,
+        });
+        Some(first + 1 + k.min(lines.len().saturating_sub(1)))
+    }
+}
+
+fn wrap_into(text: &str, doc: usize, rows: &mut Vec<Row>) {
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let base = line_start;
+        line_start += line.len();
+        if content.is_empty() {
+            rows.push(Row::Line {
+                doc,
+                start: base,
+                end: base,
+            });
+            continue;
+        }
+        let mut start = 0;
+        while start < content.len() {
+            let rest = content.get(start..).unwrap_or("");
+            let mut cut = rest.len();
+            let mut last_space = None;
+            for (count, (i, ch)) in rest.char_indices().enumerate() {
+                if count == WRAP_COLUMNS {
+                    cut = i;
+                    break;
+                }
+                if ch == ' ' {
+                    last_space = Some(i + 1);
+                }
+            }
+            if cut < rest.len()
+                && let Some(s) = last_space.filter(|s| *s > WRAP_COLUMNS / 2)
+            {
+                cut = s;
+            }
+            if cut == 0 {
+                cut = rest.chars().next().map(|c| c.len_utf8()).unwrap_or(rest.len());
+            }
+            rows.push(Row::Line {
+                doc,
+                start: base + start,
+                end: base + start + cut,
+            });
+            start += cut;
+        }
+    }
+}
+
+/// Search state: the query and the hits as (document index, byte span).
+#[derive(Debug, Default)]
+pub struct Search {
+    pub query: String,
+    searched: String,
+    pub hits: Vec<(usize, Span)>,
+    pub current: Option<usize>,
+}
+
+/// Most hits kept; beyond this the count says "10000+".
+pub const MAX_HITS: usize = 10_000;
+
+impl Search {
+    /// Recomputes hits when the query changed (ASCII case-insensitive).
+    pub fn refresh(&mut self, case: &Case) {
+        if self.query == self.searched {
+            return;
+        }
+        self.searched = self.query.clone();
+        self.hits.clear();
+        self.current = None;
+        let needle = self.query.trim().to_ascii_lowercase();
+        if needle.len() < 2 {
+            return;
+        }
+        'docs: for (di, doc) in case.documents.iter().enumerate() {
+            let hay = doc.text.to_ascii_lowercase();
+            let mut from = 0;
+            while let Some(pos) = hay.get(from..).and_then(|h| h.find(&needle)) {
+                let start = from + pos;
+                self.hits.push((di, Span::new(start, start + needle.len())));
+                if self.hits.len() >= MAX_HITS {
+                    break 'docs;
+                }
+                from = start + needle.len();
+            }
+        }
+    }
+
+    /// Moves to the next (or previous) hit, wrapping around.
+    pub fn step(&mut self, forward: bool) -> Option<(usize, Span)> {
+        if self.hits.is_empty() {
+            return None;
+        }
+        let n = self.hits.len();
+        let next = match (self.current, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        self.current = Some(next);
+        self.hits.get(next).copied()
+    }
+}
+
+/// Draws the documents panel.
+pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+    // Search bar.
+    ui.horizontal(|ui| {
+        let label = ui.label("Search:");
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut open.search.query)
+                .hint_text("words in the records")
+                .desired_width(220.0)
+                .id_salt("documents-search"),
+        );
+        let edit = edit.labelled_by(label.id);
+        if open.focus_search {
+            edit.request_focus();
+            open.focus_search = false;
+        }
+        open.search.refresh(&open.review.case);
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let prev = ui.button("Previous").on_hover_text("Previous match");
+        let next = ui.button("Next").on_hover_text("Next match (Enter)");
+        let step = if prev.clicked() {
+            Some(false)
+        } else if next.clicked() || enter {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some(forward) = step
+            && let Some((di, span)) = open.search.step(forward)
+            && let Some(doc) = open.review.case.documents.get(di)
+        {
+            actions.push(Action::ShowSource { doc: doc.id, span });
+        }
+        let n = open.search.hits.len();
+        if !open.search.query.trim().is_empty() {
+            let text = match open.search.current {
+                Some(i) => format!("{} of {}{}", i + 1, n, if n >= MAX_HITS { "+" } else { "" }),
+                None if n == 0 => "no matches".to_string(),
+                None => format!("{n} matches"),
+            };
+            ui.label(RichText::new(text).color(theme.weak_text));
+        }
+    });
+
+    fact_card(ui, open, theme, actions);
+    ui.separator();
+
+    let rows = &open.rows;
+    let row_height = ui.text_style_height(&TextStyle::Body);
+    let spacing = ui.spacing().item_spacing.y;
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("documents-scroll")
+        .auto_shrink([false, false]);
+    if let Some(target) = open.scroll_to_row.take() {
+        let offset = (target.saturating_sub(3)) as f32 * (row_height + spacing);
+        area = area.vertical_scroll_offset(offset);
+    }
+    let case = &open.review.case;
+    let facts = &open.review.analysis.facts;
+    let focus = open.focus;
+    let search_hit = open
+        .search
+        .current
+        .and_then(|i| open.search.hits.get(i))
+        .copied();
+    let selected_fact = open.selected_fact;
+    let training = open.review.mode == crate::review::Mode::Training;
+    area.show_rows(ui, row_height, rows.rows.len(), |ui, range| {
+        ui.spacing_mut().item_spacing.x = 0.0;
+        for r in range {
+            let Some(row) = rows.rows.get(r) else { continue };
+            match *row {
+                Row::Header { doc } => {
+                    let Some(d) = case.documents.get(doc) else { continue };
+                    let date = d
+                        .date
+                        .map(|x| x.format("%m/%d/%Y").to_string())
+                        .unwrap_or_else(|| "undated".into());
+                    ui.label(
+                        RichText::new(format!("{} — {} ({date})", d.title, d.kind))
+                            .strong()
+                            .color(theme.accent),
+                    );
+                }
+                Row::Line { doc, start, end } => {
+                    let Some(d) = case.documents.get(doc) else { continue };
+                    let doc_facts = rows.facts.get(doc).map(Vec::as_slice).unwrap_or(&[]);
+                    let ctx = LineCtx {
+                        text: &d.text,
+                        doc_id: d.id,
+                        doc,
+                        start,
+                        end,
+                        facts,
+                        doc_facts,
+                        focus,
+                        search_hit,
+                        selected_fact,
+                        training,
+                    };
+                    draw_line(ui, &ctx, theme, actions, row_height);
+                }
+            }
+        }
+    });
+}
+
+struct LineCtx<'a> {
+    text: &'a str,
+    doc_id: DocId,
+    doc: usize,
+    start: usize,
+    end: usize,
+    facts: &'a [crate::fact::Fact],
+    doc_facts: &'a [usize],
+    focus: Option<(DocId, Span)>,
+    search_hit: Option<(usize, Span)>,
+    selected_fact: Option<usize>,
+    training: bool,
+}
+
+fn draw_line(
+    ui: &mut egui::Ui,
+    c: &LineCtx<'_>,
+    theme: &Theme,
+    actions: &mut Vec<Action>,
+    row_height: f32,
+) {
+    // Facts overlapping the row.
+    let hi = c
+        .doc_facts
+        .partition_point(|&fi| c.facts.get(fi).is_some_and(|f| f.span.start < c.end));
+    let lo = c.doc_facts.get(..hi).map_or(0, |s| {
+        s.partition_point(|&fi| {
+            c.facts
+                .get(fi)
+                .is_some_and(|f| f.span.start + MAX_SPAN_BYTES < c.start)
+        })
+    });
+    let overlapping: Vec<usize> = c
+        .doc_facts
+        .get(lo..hi)
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .filter(|&fi| c.facts.get(fi).is_some_and(|f| f.span.end > c.start))
+        .collect();
+    let mut cuts = vec![c.start, c.end];
+    for &fi in &overlapping {
+        if let Some(f) = c.facts.get(fi) {
+            cuts.push(f.span.start.clamp(c.start, c.end));
+            cuts.push(f.span.end.clamp(c.start, c.end));
+        }
+    }
+    let focus_span = c.focus.filter(|(d, _)| *d == c.doc_id).map(|(_, s)| s);
+    let search_span = c.search_hit.filter(|(d, _)| *d == c.doc).map(|(_, s)| s);
+    for s in [focus_span, search_span].into_iter().flatten() {
+        cuts.push(s.start.clamp(c.start, c.end));
+        cuts.push(s.end.clamp(c.start, c.end));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    ui.horizontal(|ui| {
+        ui.set_min_height(row_height);
+        if c.start == c.end {
+            ui.label(" ");
+            return;
+        }
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let Some(piece) = c.text.get(a..b) else { continue };
+            if piece.is_empty() {
+                continue;
+            }
+            let piece = piece.replace('\t', "    ");
+            let fact = overlapping.iter().copied().find(|&fi| {
+                c.facts
+                    .get(fi)
+                    .is_some_and(|f| f.span.start <= a && f.span.end >= b)
+            });
+            let in_focus = focus_span.is_some_and(|s| s.start <= a && s.end >= b);
+            let in_search = search_span.is_some_and(|s| s.start <= a && s.end >= b);
+            let mut rich = RichText::new(piece);
+            if in_focus {
+                rich = rich.background_color(Color32::from(theme.focus_fill));
+            }
+            if in_search {
+                rich = rich.background_color(Color32::from(theme.search_fill));
+            }
+            match fact.and_then(|fi| c.facts.get(fi).map(|f| (fi, f))) {
+                Some((fi, f)) if !c.training || f.kind != crate::fact::FactKind::Request => {
+                    if !in_focus && !in_search {
+                        rich = rich.background_color(theme.fact_fill_for(f.kind, f.certainty));
+                    }
+                    if f.certainty == Certainty::Negated {
+                        rich = rich.strikethrough().color(Color32::from(theme.negated_stroke));
+                    } else if f.certainty == Certainty::Hypothetical {
+                        rich = rich.italics();
+                    }
+                    if c.selected_fact == Some(fi) {
+                        rich = rich.underline();
+                    }
+                    let resp = ui
+                        .add(egui::Label::new(rich).sense(Sense::click()))
+                        .on_hover_text(format!(
+                            "{} · {}{} — click for details",
+                            f.kind,
+                            f.certainty,
+                            f.date.map(|d| format!(" · {d}")).unwrap_or_default()
+                        ));
+                    if resp.clicked() {
+                        actions.push(Action::SelectFact(fi));
+                    }
+                }
+                _ => {
+                    ui.label(rich);
+                }
+            }
+        }
+    });
+}
+
+/// The card of the selected fact and the criteria that use it as evidence.
+fn fact_card(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+    let Some(fi) = open.selected_fact else {
+        ui.label(
+            RichText::new(
+                "Highlights mark extracted facts (struck through = negated, italic = planned). Click one for its details.",
+            )
+            .small()
+            .color(theme.weak_text),
+        );
+        return;
+    };
+    let Some(fact) = open.review.analysis.facts.get(fi) else {
+        return;
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(fact.kind.label()).strong());
+            ui.label(format!("“{}”", fact.concept.replace('_', " ")));
+            ui.label(RichText::new(fact.certainty.to_string()).color(theme.weak_text));
+            if let Some(d) = fact.date {
+                ui.label(format!("dated {d}"));
+            }
+            if let Some(r) = fact.region {
+                ui.label(format!("{}{}", fact.side.map(|s| format!("{s} ")).unwrap_or_default(), r));
+            }
+            if let Some(v) = fact.value {
+                ui.label(format!("value {v}"));
+            }
+            if let Some(d) = &fact.detail {
+                ui.label(d.as_str());
+            }
+            if ui.small_button("Close").clicked() {
+                actions.push(Action::ClearFact);
+            }
+        });
+        let users = criteria_using(open, fi);
+        if users.is_empty() {
+            ui.label(RichText::new("No criterion cites this fact.").small().color(theme.weak_text));
+        } else if open.review.mode == crate::review::Mode::Training && !open.revealed {
+            ui.label(
+                RichText::new("Criteria links are hidden in training mode until reveal.")
+                    .small()
+                    .color(theme.weak_text),
+            );
+        } else {
+            ui.label(RichText::new("Used as evidence by:").small());
+            for (item_pos, crit_pos, text) in users {
+                if ui.link(text).clicked() {
+                    actions.push(Action::SelectItem(item_pos));
+                    actions.push(Action::SelectCriterion(crit_pos));
+                }
+            }
+        }
+    });
+}
+
+/// The criteria whose evidence quotes overlap a fact: (item position,
+/// criterion position, description).
+pub fn criteria_using(open: &OpenCase, fi: usize) -> Vec<(usize, usize, String)> {
+    let Some(fact) = open.review.analysis.facts.get(fi) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (ip, assessment) in open.review.analysis.items.iter().enumerate() {
+        for (cp, c) in assessment.criteria.iter().enumerate() {
+            let uses = c.evidence.iter().any(|e| {
+                e.doc == fact.doc
+                    && e.span.start < fact.span.end.max(fact.sentence.end)
+                    && e.span.end > fact.span.start
+            });
+            if uses {
+                out.push((
+                    ip,
+                    cp,
+                    format!("Item {} · {}", assessment.item, c.question),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{Document, DocumentKind};
+
+    fn case_with(text: &str) -> Case {
+        let mut case = Case::new();
+        case.documents.push(Document {
+            id: DocId(7),
+            kind: DocumentKind::ProgressReport,
+            title: "Report".into(),
+            date: None,
+            text: text.into(),
+            origin: None,
+            page_starts: vec![],
+        });
+        case
+    }
+
+    fn empty_analysis() -> Analysis {
+        Analysis {
+            facts: vec![],
+            timeline: Default::default(),
+            items: vec![],
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn rows_wrap_long_lines_and_cover_all_text() {
+        let long = "word ".repeat(70);
+        let text = format!("short line\n\n{long}\nend");
+        let case = case_with(&text);
+        let rows = DocRows::build(&case, &empty_analysis());
+        let mut covered = String::new();
+        for r in &rows.rows {
+            if let Row::Line { start, end, .. } = r {
+                let piece = text.get(*start..*end).unwrap_or("");
+                assert!(piece.chars().count() <= WRAP_COLUMNS);
+                covered.push_str(piece);
+            }
+        }
+        assert_eq!(covered, text.replace('\n', ""));
+        assert!(rows.rows.len() >= 6);
+        let at = text.find("end").unwrap_or(0);
+        let r = rows.row_of(DocId(7), at).unwrap_or(0);
+        assert!(matches!(rows.rows.get(r), Some(Row::Line { start, .. }) if *start == at));
+        assert_eq!(rows.row_of(DocId(99), 0), None);
+    }
+
+    #[test]
+    fn multibyte_text_never_splits_a_char() {
+        let text = "é".repeat(250);
+        let case = case_with(&text);
+        let rows = DocRows::build(&case, &empty_analysis());
+        for r in &rows.rows {
+            if let Row::Line { start, end, .. } = r {
+                assert!(text.get(*start..*end).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn search_finds_wraps_and_ignores_case() {
+        let case = case_with("Pain in the knee. KNEE swelling. No knee locking.");
+        let mut s = Search {
+            query: "knee".into(),
+            ..Search::default()
+        };
+        s.refresh(&case);
+        assert_eq!(s.hits.len(), 3);
+        assert_eq!(s.step(true).map(|h| h.1.start), Some(12));
+        s.step(true);
+        s.step(true);
+        assert_eq!(s.step(true).map(|h| h.1.start), Some(12), "wraps around");
+        assert_eq!(s.step(false).map(|h| h.1.start), Some(45));
+    }
+}

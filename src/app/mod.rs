@@ -1,0 +1,1116 @@
+//! The workstation window (feature `gui`).
+//!
+//! [`Workstation`] holds everything the window shows and draws it in
+//! [`Workstation::ui`], which needs only an `egui::Ui` — so the tests drive
+//! the real window through `egui_kittest` without `eframe`. Panels read the
+//! review and push [`Action`]s; [`Workstation::handle`] applies them in one
+//! place, turning edits into review [`Command`]s.
+
+mod documents;
+mod files;
+mod letter;
+mod library;
+mod panels;
+pub mod shortcuts;
+pub mod theme;
+pub mod timeaxis;
+mod timeline;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use egui::RichText;
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{Analysis, Answer};
+use crate::case::{Case, DocId, ItemId};
+use crate::fact::Span;
+use crate::review::training::{self, CaseScore};
+use crate::review::{Clock, Command, FileSystem, Mode, ReviewState, file};
+
+pub use documents::{DocRows, Row, Search};
+pub use files::{
+    Backend, DialogKind, DialogOutcome, FileDialogs, LoadJob, Loaded, NativeDialogs,
+    PendingDialog, ScriptedDialogs,
+};
+pub use letter::letter_text;
+pub use library::{CaseLibrary, LibraryRow};
+pub use shortcuts::Shortcut;
+pub use theme::{Theme, ThemeKind};
+pub use timeline::TimelineCache;
+
+/// How often unsaved work is written to the autosave file.
+pub const AUTOSAVE_SECONDS: i64 = 60;
+
+/// Most recent files remembered.
+pub const MAX_RECENT: usize = 10;
+
+/// The panels. Persisted inside the tile layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Pane {
+    Summary,
+    Timeline,
+    Documents,
+    Checklist,
+    Decision,
+    Letter,
+    Training,
+    Library,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 8] = [
+        Pane::Summary,
+        Pane::Timeline,
+        Pane::Documents,
+        Pane::Checklist,
+        Pane::Decision,
+        Pane::Letter,
+        Pane::Training,
+        Pane::Library,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Summary => "Case summary",
+            Pane::Timeline => "Timeline",
+            Pane::Documents => "Documents",
+            Pane::Checklist => "Checklist",
+            Pane::Decision => "Decision & rationale",
+            Pane::Letter => "Letter preview",
+            Pane::Training => "Training",
+            Pane::Library => "Case library",
+        }
+    }
+}
+
+/// The default arrangement: reading on the left, deciding on the right.
+pub fn default_layout() -> egui_tiles::Tree<Pane> {
+    let mut tiles = egui_tiles::Tiles::default();
+    let summary = tiles.insert_pane(Pane::Summary);
+    let library = tiles.insert_pane(Pane::Library);
+    let top_left = tiles.insert_tab_tile(vec![summary, library]);
+    let timeline = tiles.insert_pane(Pane::Timeline);
+    let documents = tiles.insert_pane(Pane::Documents);
+    let reading = tiles.insert_tab_tile(vec![documents, timeline]);
+    let left = tiles.insert_vertical_tile(vec![top_left, reading]);
+    let checklist = tiles.insert_pane(Pane::Checklist);
+    let training = tiles.insert_pane(Pane::Training);
+    let check_tabs = tiles.insert_tab_tile(vec![checklist, training]);
+    let decision = tiles.insert_pane(Pane::Decision);
+    let letter = tiles.insert_pane(Pane::Letter);
+    let write_tabs = tiles.insert_tab_tile(vec![decision, letter]);
+    let right = tiles.insert_vertical_tile(vec![check_tabs, write_tabs]);
+    let root = tiles.insert_horizontal_tile(vec![left, right]);
+    if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(lin))) =
+        tiles.get_mut(left)
+    {
+        lin.shares.set_share(top_left, 0.35);
+        lin.shares.set_share(reading, 0.65);
+    }
+    egui_tiles::Tree::new(egui::Id::unique("imrdesk-layout"), root, tiles)
+}
+
+/// What persists between runs besides the layout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Printed under the signature; required to finalize.
+    pub reviewer_name: String,
+    pub credentials: String,
+    pub theme: ThemeKind,
+    pub recent: Vec<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            reviewer_name: String::new(),
+            credentials: String::new(),
+            theme: ThemeKind::Light,
+            recent: Vec::new(),
+        }
+    }
+}
+
+/// An open case and the view state that belongs to it.
+pub struct OpenCase {
+    pub review: ReviewState,
+    /// The review file, once saved or when opened from one.
+    pub path: Option<PathBuf>,
+    /// The letter, record or folder the case was imported from.
+    pub origin: Option<PathBuf>,
+    pub dirty: bool,
+    /// The review-mode state kept aside while a training exercise runs.
+    pub stashed: Option<Box<ReviewState>>,
+    /// Training: whether the trainee revealed engine and expert.
+    pub revealed: bool,
+    pub selected_item: usize,
+    pub selected_criterion: usize,
+    pub selected_fact: Option<usize>,
+    /// The sentence to highlight in the documents.
+    pub focus: Option<(DocId, Span)>,
+    pub scroll_to_row: Option<usize>,
+    pub focus_search: bool,
+    pub rows: DocRows,
+    pub search: Search,
+    pub timeline: TimelineCache,
+    pub axis: Option<timeaxis::TimeAxis>,
+    pub zoom_request: Option<f64>,
+    pub warnings: Vec<String>,
+}
+
+impl OpenCase {
+    pub fn new(review: ReviewState) -> OpenCase {
+        let rows = DocRows::build(&review.case, &review.analysis);
+        let timeline = TimelineCache::build(&review.analysis.timeline);
+        OpenCase {
+            review,
+            path: None,
+            origin: None,
+            dirty: false,
+            stashed: None,
+            revealed: false,
+            selected_item: 0,
+            selected_criterion: 0,
+            selected_fact: None,
+            focus: None,
+            scroll_to_row: None,
+            focus_search: false,
+            rows,
+            search: Search::default(),
+            timeline,
+            axis: None,
+            zoom_request: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The selected item's id.
+    pub fn item_id(&self) -> Option<ItemId> {
+        self.review.items.get(self.selected_item).map(|i| i.item)
+    }
+
+    /// Whether engine output must stay hidden (training before reveal).
+    pub fn hide_engine(&self) -> bool {
+        self.review.mode == Mode::Training && !self.revealed
+    }
+
+    /// A title for the window and messages.
+    pub fn title(&self) -> String {
+        self.review
+            .case
+            .meta
+            .case_number
+            .clone()
+            .or_else(|| {
+                self.path
+                    .as_ref()
+                    .or(self.origin.as_ref())
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "Untitled case".into())
+    }
+}
+
+/// Everything a panel or a shortcut can ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Review(Command),
+    SelectItem(usize),
+    SelectCriterion(usize),
+    /// Set an answer; asks for a reason when it overrides the engine.
+    SetAnswer {
+        item: ItemId,
+        criterion: String,
+        answer: Answer,
+    },
+    ShowSource {
+        doc: DocId,
+        span: Span,
+    },
+    SelectFact(usize),
+    ClearFact,
+    AskRegenerate(ItemId),
+    Finalize,
+    AskAmend,
+    Reveal,
+    RecordScore,
+    Shortcut(Shortcut),
+    OpenPath {
+        path: PathBuf,
+        training: bool,
+    },
+    StartDialog(DialogKind),
+    OpenDemo,
+    CancelLoad,
+    SetTheme(ThemeKind),
+    ShowSettings,
+    OpenLibraryCase(usize),
+    StepLibrary(bool),
+    FocusPane(Pane),
+}
+
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub error: bool,
+    pub text: String,
+}
+
+/// A dialog over the window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Modal {
+    OverrideReason {
+        item: ItemId,
+        criterion: String,
+        answer: Answer,
+        reason: String,
+    },
+    Amend {
+        reason: String,
+    },
+    ConfirmRegenerate(ItemId),
+    Missing(Vec<String>),
+    Restore {
+        autosave: PathBuf,
+        saved: Option<PathBuf>,
+    },
+    PathEntry {
+        kind: DialogKind,
+        path: String,
+        why: String,
+    },
+    Settings,
+}
+
+/// The effects the window uses, injected (see `review::env`).
+pub struct Env {
+    pub clock: Box<dyn Clock>,
+    pub fs: Box<dyn FileSystem>,
+    pub dialogs: Box<dyn FileDialogs>,
+    pub backend: Backend,
+    /// Where untitled work is autosaved; `None` disables that.
+    pub autosave_dir: Option<PathBuf>,
+}
+
+/// The whole window's state; see the module documentation.
+pub struct Workstation {
+    pub open: Option<OpenCase>,
+    pub settings: Settings,
+    pub layout: egui_tiles::Tree<Pane>,
+    pub presentation: bool,
+    pub focused_pane: Pane,
+    pub session: Vec<CaseScore>,
+    pub library: CaseLibrary,
+    pub modal: Option<Modal>,
+    pub messages: Vec<Message>,
+    pub job: Option<LoadJob>,
+    pub dialog: Option<PendingDialog>,
+    env: Env,
+    applied_theme: Option<(ThemeKind, bool)>,
+    theme: Theme,
+    last_autosave: Option<DateTime<Utc>>,
+    /// The last-shown size of the egui font scale, to detect theme changes.
+    pending: Vec<Action>,
+}
+
+impl Workstation {
+    pub fn new(env: Env, settings: Settings, layout: Option<egui_tiles::Tree<Pane>>) -> Self {
+        let theme = Theme::load(settings.theme);
+        Workstation {
+            open: None,
+            settings,
+            layout: layout.unwrap_or_else(default_layout),
+            presentation: false,
+            focused_pane: Pane::Checklist,
+            session: Vec::new(),
+            library: CaseLibrary::default(),
+            modal: None,
+            messages: Vec::new(),
+            job: None,
+            dialog: None,
+            env,
+            applied_theme: None,
+            theme,
+            last_autosave: None,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Opens the built-in demo case.
+    pub fn open_demo(&mut self) {
+        let case = (self.env.backend.demo_case)();
+        let analysis = (self.env.backend.analyze)(&case.without_reference());
+        self.open_case(case, analysis, None, Vec::new(), false);
+        if let Some(dir) = &self.env.autosave_dir {
+            let target = dir.join(format!("untitled.{}", file::REVIEW_EXTENSION));
+            if let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &target) {
+                self.modal = Some(Modal::Restore {
+                    autosave: auto,
+                    saved: None,
+                });
+            }
+        }
+    }
+
+    /// Shows a case as a new review (or a training exercise).
+    pub fn open_case(
+        &mut self,
+        case: Case,
+        analysis: Analysis,
+        origin: Option<PathBuf>,
+        warnings: Vec<String>,
+        training: bool,
+    ) {
+        let review = if training {
+            ReviewState::new_training(case, analysis)
+        } else {
+            ReviewState::new(case, analysis)
+        };
+        let mut open = OpenCase::new(review);
+        open.origin = origin;
+        for w in &warnings {
+            self.messages.push(Message {
+                error: false,
+                text: w.clone(),
+            });
+        }
+        open.warnings = warnings;
+        self.open = Some(open);
+        self.last_autosave = Some(self.env.clock.now());
+    }
+
+    /// Shows a saved review.
+    pub fn open_review(&mut self, review: ReviewState, path: Option<PathBuf>) {
+        let mut open = OpenCase::new(review);
+        open.path = path;
+        self.open = Some(open);
+        self.last_autosave = Some(self.env.clock.now());
+    }
+
+    /// Starts loading a file off the UI thread.
+    pub fn open_path(&mut self, path: PathBuf, training: bool) {
+        self.remember(&path);
+        self.job = Some(LoadJob::start(path, training, self.env.backend));
+    }
+
+    /// Loads a file on this thread (tests and the command line use it).
+    pub fn open_path_blocking(&mut self, path: &Path, training: bool) {
+        let stage = std::sync::atomic::AtomicU8::new(0);
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let result = files::load_blocking(path, self.env.backend, &stage, &cancel);
+        self.finish_load(path.to_path_buf(), training, result);
+    }
+
+    fn finish_load(&mut self, path: PathBuf, training: bool, result: Result<Loaded, String>) {
+        match result {
+            Ok(Loaded::Case {
+                case,
+                analysis,
+                warnings,
+            }) => {
+                self.open_case(case, analysis, Some(path.clone()), warnings, training);
+                self.info(format!("Opened {}", path.display()));
+            }
+            Ok(Loaded::Review(state)) => {
+                let is_autosave = path.extension().is_some_and(|e| e == "autosave");
+                let saved = if is_autosave { None } else { Some(path.clone()) };
+                self.open_review(*state, saved.clone());
+                if let Some(open) = &mut self.open
+                    && is_autosave
+                {
+                    open.dirty = true;
+                }
+                if let Some(saved) = saved
+                    && let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &saved)
+                {
+                    self.modal = Some(Modal::Restore {
+                        autosave: auto,
+                        saved: Some(saved),
+                    });
+                }
+                self.info(format!("Opened review {}", path.display()));
+            }
+            Err(e) => self.error(e),
+        }
+    }
+
+    fn remember(&mut self, path: &Path) {
+        self.settings.recent.retain(|p| p != path);
+        self.settings.recent.insert(0, path.to_path_buf());
+        self.settings.recent.truncate(MAX_RECENT);
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.messages.push(Message {
+            error: false,
+            text: text.into(),
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.messages.push(Message {
+            error: true,
+            text: text.into(),
+        });
+    }
+
+    /// The last message, for tests and the status bar.
+    pub fn last_message(&self) -> Option<&Message> {
+        self.messages.last()
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// Queues an action as if a panel had emitted it (tests, scripted runs).
+    pub fn push_action(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+
+    /// Draws the whole window and applies what the reviewer did.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let kind = if self.presentation {
+            ThemeKind::Presentation
+        } else {
+            self.settings.theme
+        };
+        if self.applied_theme != Some((kind, self.presentation)) {
+            self.theme = Theme::load(kind);
+            self.theme.apply(&ctx);
+            self.applied_theme = Some((kind, self.presentation));
+        }
+        let mut actions = std::mem::take(&mut self.pending);
+        if self.modal.is_none() {
+            actions.extend(shortcuts::pressed(&ctx).into_iter().map(Action::Shortcut));
+        }
+        let dropped: Vec<PathBuf> =
+            ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        for path in dropped {
+            actions.push(Action::OpenPath {
+                path,
+                training: false,
+            });
+        }
+        self.poll_background();
+
+        egui::Panel::top("menu-bar").show(ui, |ui| {
+            panels::menu_bar(ui, self, &mut actions);
+        });
+        egui::Panel::top("case-bar").show(ui, |ui| {
+            panels::case_bar(ui, self, &mut actions);
+        });
+        egui::Panel::bottom("status-bar").show(ui, |ui| {
+            panels::status_bar(ui, self, &mut actions);
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            if self.open.is_none() {
+                panels::welcome(ui, self, &mut actions);
+            } else if self.presentation {
+                let pane = self.focused_pane;
+                ui.horizontal(|ui| {
+                    for p in Pane::ALL {
+                        if ui.selectable_label(p == pane, p.title()).clicked() {
+                            actions.push(Action::FocusPane(p));
+                        }
+                    }
+                });
+                ui.separator();
+                let mut behavior = PaneBehavior {
+                    open: self.open.as_mut(),
+                    theme: &self.theme,
+                    settings: &self.settings,
+                    session: &self.session,
+                    library: &mut self.library,
+                    actions: &mut actions,
+                };
+                behavior.draw(ui, pane);
+            } else {
+                let mut behavior = PaneBehavior {
+                    open: self.open.as_mut(),
+                    theme: &self.theme,
+                    settings: &self.settings,
+                    session: &self.session,
+                    library: &mut self.library,
+                    actions: &mut actions,
+                };
+                self.layout.ui(&mut behavior, ui);
+            }
+        });
+        panels::modal(&ctx, self, &mut actions);
+        if !actions.is_empty() {
+            // What the actions change is drawn on the next frame.
+            ctx.request_repaint();
+        }
+        for action in actions {
+            self.handle(action);
+        }
+        self.autosave_if_due();
+        if self.job.is_some() || self.dialog.is_some() || self.library.loading() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn poll_background(&mut self) {
+        if let Some(job) = &self.job
+            && let Some(result) = job.poll()
+        {
+            let (path, training) = (job.path.clone(), job.training);
+            let cancelled = job.cancel.load(std::sync::atomic::Ordering::Relaxed);
+            self.job = None;
+            if !cancelled {
+                self.finish_load(path, training, result);
+            }
+        }
+        if let Some(dialog) = &self.dialog
+            && let Some(outcome) = dialog.poll()
+        {
+            let kind = dialog.kind;
+            self.dialog = None;
+            match outcome {
+                DialogOutcome::Chosen(path) => self.dialog_chose(kind, path),
+                DialogOutcome::Cancelled => {}
+                DialogOutcome::Unavailable => {
+                    self.modal = Some(Modal::PathEntry {
+                        kind,
+                        path: String::new(),
+                        why: "No file dialog is available on this system (no desktop portal or zenity). Type the path instead, or drag a file onto the window.".into(),
+                    });
+                }
+            }
+        }
+        if let Some(msg) = self.library.poll(self.env.backend) {
+            self.info(msg);
+        }
+    }
+
+    /// Acts on a path chosen in a dialog or typed in the path field.
+    pub fn dialog_chose(&mut self, kind: DialogKind, path: PathBuf) {
+        match kind {
+            DialogKind::OpenFile => self.open_path(path, false),
+            DialogKind::OpenFolder => {
+                self.library.start(path, self.env.backend);
+                self.layout_focus(Pane::Library);
+            }
+            DialogKind::SaveReview => self.save_to(path),
+            DialogKind::ExportLetter => self.export_to(path),
+        }
+    }
+
+    fn layout_focus(&mut self, pane: Pane) {
+        self.focused_pane = pane;
+        if let Some(tile) = self.layout.tiles.find_pane(&pane) {
+            self.layout.make_active(|id, _| id == tile);
+        }
+    }
+
+    /// Saves to the current file, or asks where.
+    pub fn save(&mut self) {
+        match self.open.as_ref().and_then(|o| o.path.clone()) {
+            Some(path) => self.save_to(path),
+            None => self.start_dialog(DialogKind::SaveReview),
+        }
+    }
+
+    /// Saves the review to `path` atomically.
+    pub fn save_to(&mut self, path: PathBuf) {
+        let path = if path.extension().is_none() {
+            path.with_extension(file::REVIEW_EXTENSION)
+        } else {
+            path
+        };
+        let Some(open) = &mut self.open else { return };
+        match file::save(self.env.fs.as_ref(), &open.review, &path) {
+            Ok(()) => {
+                open.path = Some(path.clone());
+                open.dirty = false;
+                self.remember(&path);
+                self.info(format!("Saved {}", path.display()));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Writes the letter as plain text.
+    pub fn export_to(&mut self, path: PathBuf) {
+        let Some(open) = &self.open else { return };
+        let text = letter_text(&open.review);
+        match self.env.fs.write_atomic(&path, text.as_bytes()) {
+            Ok(()) => self.info(format!("Letter exported to {}", path.display())),
+            Err(e) => self.error(format!("{}: cannot write the letter: {e}", path.display())),
+        }
+    }
+
+    fn start_dialog(&mut self, kind: DialogKind) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let name = self
+            .open
+            .as_ref()
+            .map(|o| o.title().replace(['/', '\\'], "-"))
+            .unwrap_or_else(|| "review".into());
+        let suggested = match kind {
+            DialogKind::SaveReview => format!("{name}.{}", file::REVIEW_EXTENSION),
+            DialogKind::ExportLetter => format!("{name}-letter.txt"),
+            _ => String::new(),
+        };
+        self.dialog = Some(self.env.dialogs.start(kind, &suggested));
+    }
+
+    /// Where the current work autosaves.
+    pub fn autosave_target(&self) -> Option<PathBuf> {
+        let open = self.open.as_ref()?;
+        match &open.path {
+            Some(p) => Some(p.clone()),
+            None => self
+                .env
+                .autosave_dir
+                .as_ref()
+                .map(|d| d.join(format!("untitled.{}", file::REVIEW_EXTENSION))),
+        }
+    }
+
+    /// Writes the autosave now if there is unsaved work.
+    pub fn autosave_now(&mut self) {
+        let Some(target) = self.autosave_target() else { return };
+        let Some(open) = &self.open else { return };
+        if !open.dirty {
+            return;
+        }
+        if let Some(dir) = target.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        match file::autosave(self.env.fs.as_ref(), &open.review, &target) {
+            Ok(_) => self.last_autosave = Some(self.env.clock.now()),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn autosave_if_due(&mut self) {
+        let now = self.env.clock.now();
+        let due = self
+            .last_autosave
+            .is_none_or(|t| (now - t).num_seconds() >= AUTOSAVE_SECONDS);
+        if due {
+            self.last_autosave = Some(now);
+            self.autosave_now();
+        }
+    }
+
+    /// Applies one action (the single place where the window changes state).
+    pub fn handle(&mut self, action: Action) {
+        match action {
+            Action::Review(cmd) => self.apply(cmd),
+            Action::SelectItem(i) => {
+                if let Some(open) = &mut self.open
+                    && i < open.review.items.len()
+                {
+                    open.selected_item = i;
+                    open.selected_criterion = 0;
+                }
+            }
+            Action::SelectCriterion(c) => {
+                if let Some(open) = &mut self.open {
+                    let n = open
+                        .review
+                        .items
+                        .get(open.selected_item)
+                        .map_or(0, |i| i.criteria.len());
+                    open.selected_criterion = c.min(n.saturating_sub(1));
+                }
+            }
+            Action::SetAnswer {
+                item,
+                criterion,
+                answer,
+            } => {
+                let Some(open) = &self.open else { return };
+                if open.review.is_read_only() {
+                    self.error(crate::review::Refusal::ReadOnly.to_string());
+                    return;
+                }
+                let engine = open.review.engine_answer(item, &criterion);
+                let needs_reason = open.review.mode == Mode::Review && engine != Some(answer);
+                if needs_reason {
+                    self.modal = Some(Modal::OverrideReason {
+                        item,
+                        criterion,
+                        answer,
+                        reason: String::new(),
+                    });
+                } else {
+                    self.apply(Command::SetAnswer {
+                        item,
+                        criterion,
+                        answer,
+                        reason: None,
+                    });
+                }
+            }
+            Action::ShowSource { doc, span } => {
+                if let Some(open) = &mut self.open {
+                    open.focus = Some((doc, span));
+                    open.scroll_to_row = open.rows.row_of(doc, span.start);
+                }
+                self.layout_focus(Pane::Documents);
+            }
+            Action::SelectFact(fi) => {
+                if let Some(open) = &mut self.open {
+                    open.selected_fact = Some(fi);
+                }
+            }
+            Action::ClearFact => {
+                if let Some(open) = &mut self.open {
+                    open.selected_fact = None;
+                }
+            }
+            Action::AskRegenerate(item) => {
+                let edited = self
+                    .open
+                    .as_ref()
+                    .and_then(|o| o.review.item_review(item))
+                    .is_some_and(|i| i.rationale_edited);
+                if edited {
+                    self.modal = Some(Modal::ConfirmRegenerate(item));
+                } else {
+                    self.apply(Command::RegenerateRationale {
+                        item,
+                        overwrite_edits: false,
+                    });
+                }
+            }
+            Action::Finalize => {
+                let Some(open) = &self.open else { return };
+                let missing = open.review.missing_for_finalize(&self.settings.reviewer_name);
+                if missing.is_empty() {
+                    self.apply(Command::Finalize {
+                        reviewer_name: self.settings.reviewer_name.clone(),
+                        credentials: self.settings.credentials.clone(),
+                    });
+                } else {
+                    self.modal = Some(Modal::Missing(
+                        missing.iter().map(|m| m.to_string()).collect(),
+                    ));
+                }
+            }
+            Action::AskAmend => {
+                self.modal = Some(Modal::Amend {
+                    reason: String::new(),
+                });
+            }
+            Action::Reveal => {
+                if let Some(open) = &mut self.open {
+                    open.revealed = true;
+                }
+                self.layout_focus(Pane::Training);
+            }
+            Action::RecordScore => {
+                if let Some(open) = &self.open {
+                    let score = training::score(&open.review);
+                    self.session.retain(|s| s.label != score.label);
+                    self.session.push(score);
+                    self.info("Score added to the session summary");
+                }
+            }
+            Action::Shortcut(s) => self.shortcut(s),
+            Action::OpenPath { path, training } => self.open_path(path, training),
+            Action::StartDialog(kind) => self.start_dialog(kind),
+            Action::OpenDemo => self.open_demo(),
+            Action::CancelLoad => {
+                if let Some(job) = self.job.take() {
+                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                    self.info(format!("Cancelled loading {}", job.path.display()));
+                }
+                if self.library.cancel() {
+                    self.info("Cancelled reading the case library");
+                }
+            }
+            Action::SetTheme(kind) => self.settings.theme = kind,
+            Action::ShowSettings => self.modal = Some(Modal::Settings),
+            Action::OpenLibraryCase(i) => {
+                if let Some(path) = self.library.select(i) {
+                    let training = self.library.training;
+                    self.open_path(path, training);
+                }
+            }
+            Action::StepLibrary(forward) => {
+                if let Some(path) = self.library.step(forward) {
+                    let training = self.library.training;
+                    self.open_path(path, training);
+                }
+            }
+            Action::FocusPane(p) => self.layout_focus(p),
+        }
+    }
+
+    fn apply(&mut self, cmd: Command) {
+        let Some(open) = &mut self.open else { return };
+        let changes = !matches!(cmd, Command::Finalize { .. });
+        match open.review.apply(cmd, self.env.clock.as_ref()) {
+            Ok(done) => {
+                open.dirty = true;
+                let _ = changes;
+                self.messages.push(Message {
+                    error: false,
+                    text: done,
+                });
+            }
+            Err(refusal) => self.error(refusal.to_string()),
+        }
+    }
+
+    fn shortcut(&mut self, s: Shortcut) {
+        match s {
+            Shortcut::Open => self.start_dialog(DialogKind::OpenFile),
+            Shortcut::Save => self.save(),
+            Shortcut::SaveAs => self.start_dialog(DialogKind::SaveReview),
+            Shortcut::Export => self.start_dialog(DialogKind::ExportLetter),
+            Shortcut::Undo => self.apply(Command::Undo),
+            Shortcut::Redo => self.apply(Command::Redo),
+            Shortcut::NextItem | Shortcut::PreviousItem => {
+                if let Some(open) = &self.open {
+                    let n = open.review.items.len();
+                    if n > 0 {
+                        let i = if s == Shortcut::NextItem {
+                            (open.selected_item + 1).min(n - 1)
+                        } else {
+                            open.selected_item.saturating_sub(1)
+                        };
+                        self.handle(Action::SelectItem(i));
+                    }
+                }
+            }
+            Shortcut::NextCriterion | Shortcut::PreviousCriterion => {
+                if let Some(open) = &self.open {
+                    let c = if s == Shortcut::NextCriterion {
+                        open.selected_criterion + 1
+                    } else {
+                        open.selected_criterion.saturating_sub(1)
+                    };
+                    self.handle(Action::SelectCriterion(c));
+                }
+            }
+            Shortcut::AnswerMet | Shortcut::AnswerNotMet | Shortcut::AnswerNotDocumented => {
+                let answer = match s {
+                    Shortcut::AnswerMet => Answer::Met,
+                    Shortcut::AnswerNotMet => Answer::NotMet,
+                    _ => Answer::NotDocumented,
+                };
+                let target = self.open.as_ref().and_then(|o| {
+                    let item = o.review.items.get(o.selected_item)?;
+                    let c = item.criteria.get(o.selected_criterion)?;
+                    Some((item.item, c.id.clone()))
+                });
+                if let Some((item, criterion)) = target {
+                    self.handle(Action::SetAnswer {
+                        item,
+                        criterion,
+                        answer,
+                    });
+                }
+            }
+            Shortcut::Search => {
+                if let Some(open) = &mut self.open {
+                    open.focus_search = true;
+                }
+                self.layout_focus(Pane::Documents);
+            }
+            Shortcut::ZoomIn | Shortcut::ZoomOut => {
+                if let Some(open) = &mut self.open {
+                    open.zoom_request = Some(if s == Shortcut::ZoomIn { 1.5 } else { 1.0 / 1.5 });
+                }
+                self.layout_focus(Pane::Timeline);
+            }
+            Shortcut::ToggleTraining => self.toggle_training(),
+            Shortcut::TogglePresentation => self.presentation = !self.presentation,
+        }
+    }
+
+    /// Turns the open case into a training exercise, or back. The review
+    /// made so far is kept aside and restored when training ends.
+    pub fn toggle_training(&mut self) {
+        let Some(open) = &mut self.open else { return };
+        if open.review.mode == Mode::Training {
+            match open.stashed.take() {
+                Some(review) => {
+                    let path = open.path.clone();
+                    let origin = open.origin.clone();
+                    *open = OpenCase::new(*review);
+                    open.path = path;
+                    open.origin = origin;
+                }
+                None => {
+                    let review = ReviewState::new(
+                        open.review.case.clone(),
+                        open.review.analysis.clone(),
+                    );
+                    let origin = open.origin.clone();
+                    *open = OpenCase::new(review);
+                    open.origin = origin;
+                }
+            }
+            self.info("Training mode off");
+        } else {
+            let exercise =
+                ReviewState::new_training(open.review.case.clone(), open.review.analysis.clone());
+            let previous = std::mem::replace(&mut open.review, exercise);
+            let origin = open.origin.clone();
+            let path = open.path.clone();
+            *open = OpenCase::new(open.review.clone());
+            open.stashed = Some(Box::new(previous));
+            open.origin = origin;
+            open.path = path.map(|p| p.with_extension("training.imrreview"));
+            self.info("Training mode: engine suggestions and the expert's decisions are hidden until you reveal them");
+        }
+    }
+
+    /// Called when the window closes: unsaved work goes to the autosave.
+    pub fn on_exit(&mut self) {
+        self.autosave_now();
+    }
+}
+
+/// Draws panels for egui_tiles (and the focused pane in presentation mode).
+struct PaneBehavior<'a> {
+    open: Option<&'a mut OpenCase>,
+    theme: &'a Theme,
+    settings: &'a Settings,
+    session: &'a [CaseScore],
+    library: &'a mut CaseLibrary,
+    actions: &'a mut Vec<Action>,
+}
+
+impl PaneBehavior<'_> {
+    fn draw(&mut self, ui: &mut egui::Ui, pane: Pane) {
+        if pane == Pane::Library {
+            library::show(ui, self.library, self.theme, self.actions);
+            return;
+        }
+        let Some(open) = self.open.as_deref_mut() else {
+            ui.label("No case is open.");
+            return;
+        };
+        match pane {
+            Pane::Summary => panels::summary(ui, open, self.theme),
+            Pane::Timeline => timeline::show(ui, open, self.theme, self.actions),
+            Pane::Documents => documents::show(ui, open, self.theme, self.actions),
+            Pane::Checklist => panels::checklist(ui, open, self.theme, self.actions),
+            Pane::Decision => panels::decision(ui, open, self.theme, self.settings, self.actions),
+            Pane::Letter => panels::letter(ui, open),
+            Pane::Training => panels::training(ui, open, self.theme, self.session, self.actions),
+            Pane::Library => {}
+        }
+    }
+}
+
+impl egui_tiles::Behavior<Pane> for PaneBehavior<'_> {
+    fn pane_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        _tile_id: egui_tiles::TileId,
+        pane: &mut Pane,
+    ) -> egui_tiles::UiResponse {
+        egui::Frame::new().inner_margin(6.0).show(ui, |ui| {
+            self.draw(ui, *pane);
+        });
+        egui_tiles::UiResponse::None
+    }
+
+    fn tab_title_for_pane(&mut self, pane: &Pane) -> egui::WidgetText {
+        RichText::new(pane.title()).into()
+    }
+
+    fn simplification_options(&self) -> egui_tiles::SimplificationOptions {
+        egui_tiles::SimplificationOptions {
+            all_panes_must_have_tabs: true,
+            ..Default::default()
+        }
+    }
+
+    fn tab_bar_height(&self, style: &egui::Style) -> f32 {
+        style.spacing.interact_size.y + 6.0
+    }
+}
+
+/// The eframe wrapper: persistence and exit hooks around [`Workstation`].
+pub struct ImrApp {
+    pub workstation: Workstation,
+}
+
+const SETTINGS_KEY: &str = "imrdesk-settings";
+const LAYOUT_KEY: &str = "imrdesk-layout";
+
+impl eframe::App for ImrApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.workstation.ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.workstation.settings);
+        eframe::set_value(storage, LAYOUT_KEY, &self.workstation.layout);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.workstation.on_exit();
+    }
+
+    fn auto_save_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(30)
+    }
+}
+
+pub mod screenshot;
+
+/// The real effects and engine.
+pub fn real_env(autosave_dir: Option<PathBuf>) -> Env {
+    Env {
+        clock: Box::new(crate::review::SystemClock),
+        fs: Box::new(crate::review::RealFs),
+        dialogs: Box::new(NativeDialogs),
+        backend: backend::real(),
+        autosave_dir,
+    }
+}
+
+mod backend;
+
+/// Opens the workstation window on `initial` (a letter, a records folder or
+/// a review file), or on the demo case.
+pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
+    let autosave_dir = eframe::storage_dir("imrdesk");
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("imrdesk — IMR reviewer workstation")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_drag_and_drop(true),
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "imrdesk",
+        options,
+        Box::new(move |cc| {
+            let (settings, layout) = match cc.storage {
+                Some(s) => (
+                    eframe::get_value::<Settings>(s, SETTINGS_KEY).unwrap_or_default(),
+                    eframe::get_value::<egui_tiles::Tree<Pane>>(s, LAYOUT_KEY),
+                ),
+                None => (Settings::default(), None),
+            };
+            let mut ws = Workstation::new(real_env(autosave_dir), settings, layout);
+            match initial {
+                Some(path) => ws.open_path(path, false),
+                None => ws.open_demo(),
+            }
+            screenshot::configure(&mut ws);
+            Ok(Box::new(ImrApp { workstation: ws }))
+        }),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
+}

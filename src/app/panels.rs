@@ -1,0 +1,855 @@
+//! The panels that are mostly text and buttons: menu, case bar, status bar,
+//! case summary, checklist, decision editor, letter preview, training
+//! reveal, and the dialogs. Each reads the state and pushes [`Action`]s.
+
+use egui::{Color32, RichText};
+
+use crate::assessment::{Answer, Decision};
+use crate::fact::{FactKind, Fact};
+use crate::review::training;
+use crate::review::{Command, Mode, Status};
+
+use super::files::DialogKind;
+use super::shortcuts::{self, Shortcut};
+use super::theme::{Theme, ThemeKind};
+use super::{Action, Modal, OpenCase, Pane, Settings, Workstation};
+
+pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Action>) {
+    let ctx = ui.ctx().clone();
+    let sc = |s: Shortcut| shortcuts::label(&ctx, s);
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if ui.add(egui::Button::new("Open…").shortcut_text(sc(Shortcut::Open))).clicked() {
+                actions.push(Action::Shortcut(Shortcut::Open));
+            }
+            if ui.button("Open records folder…").clicked() {
+                actions.push(Action::StartDialog(DialogKind::OpenFolder));
+            }
+            if ui.button("Open the demo case").clicked() {
+                actions.push(Action::OpenDemo);
+            }
+            ui.menu_button("Recent files", |ui| {
+                if ws.settings.recent.is_empty() {
+                    ui.label("No recent files");
+                }
+                for p in ws.settings.recent.clone() {
+                    if ui.button(p.display().to_string()).clicked() {
+                        actions.push(Action::OpenPath {
+                            path: p,
+                            training: false,
+                        });
+                    }
+                }
+            });
+            ui.separator();
+            let has_case = ws.open.is_some();
+            if ui
+                .add_enabled(has_case, egui::Button::new("Save").shortcut_text(sc(Shortcut::Save)))
+                .clicked()
+            {
+                actions.push(Action::Shortcut(Shortcut::Save));
+            }
+            if ui
+                .add_enabled(has_case, egui::Button::new("Save as…").shortcut_text(sc(Shortcut::SaveAs)))
+                .clicked()
+            {
+                actions.push(Action::Shortcut(Shortcut::SaveAs));
+            }
+            if ui
+                .add_enabled(
+                    has_case,
+                    egui::Button::new("Export letter…").shortcut_text(sc(Shortcut::Export)),
+                )
+                .clicked()
+            {
+                actions.push(Action::Shortcut(Shortcut::Export));
+            }
+            ui.separator();
+            if ui.button("Settings…").clicked() {
+                actions.push(Action::ShowSettings);
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            let (can_undo, can_redo) = ws
+                .open
+                .as_ref()
+                .map_or((false, false), |o| (o.review.can_undo(), o.review.can_redo()));
+            let undo_text = ws
+                .open
+                .as_ref()
+                .and_then(|o| o.review.undo_label())
+                .map(|l| format!("Undo: {}", short(l, 40)))
+                .unwrap_or_else(|| "Undo".into());
+            if ui
+                .add_enabled(can_undo, egui::Button::new(undo_text).shortcut_text(sc(Shortcut::Undo)))
+                .clicked()
+            {
+                actions.push(Action::Shortcut(Shortcut::Undo));
+            }
+            if ui
+                .add_enabled(can_redo, egui::Button::new("Redo").shortcut_text(sc(Shortcut::Redo)))
+                .clicked()
+            {
+                actions.push(Action::Shortcut(Shortcut::Redo));
+            }
+            if ui.add(egui::Button::new("Search documents").shortcut_text(sc(Shortcut::Search))).clicked() {
+                actions.push(Action::Shortcut(Shortcut::Search));
+            }
+        });
+        ui.menu_button("View", |ui| {
+            for p in Pane::ALL {
+                if ui.button(p.title()).clicked() {
+                    actions.push(Action::FocusPane(p));
+                }
+            }
+            ui.separator();
+            for (kind, name) in [(ThemeKind::Light, "Light theme"), (ThemeKind::Dark, "Dark theme")] {
+                if ui.radio(ws.settings.theme == kind, name).clicked() {
+                    actions.push(Action::SetTheme(kind));
+                }
+            }
+            if ui
+                .add(
+                    egui::Button::new("Presentation mode")
+                        .selected(ws.presentation)
+                        .shortcut_text(sc(Shortcut::TogglePresentation)),
+                )
+                .clicked()
+            {
+                actions.push(Action::Shortcut(Shortcut::TogglePresentation));
+            }
+            if ui.button("Reset panel layout").clicked() {
+                ws.layout = super::default_layout();
+            }
+        });
+        ui.menu_button("Help", |ui| {
+            ui.label(RichText::new("Keyboard shortcuts").strong());
+            egui::Grid::new("shortcut-help").striped(true).show(ui, |ui| {
+                for (_, keys, _, text) in shortcuts::TABLE {
+                    ui.label(ctx.format_shortcut(keys));
+                    ui.label(*text);
+                    ui.end_row();
+                }
+            });
+        });
+        let training = ws.open.as_ref().is_some_and(|o| o.review.mode == Mode::Training);
+        let label = if training { "Training mode: on" } else { "Training mode" };
+        if ui
+            .add(egui::Button::new(label).selected(training))
+            .on_hover_text(format!(
+                "Hide the engine's suggestions and the expert's decisions ({})",
+                sc(Shortcut::ToggleTraining)
+            ))
+            .clicked()
+        {
+            actions.push(Action::Shortcut(Shortcut::ToggleTraining));
+        }
+        if ui
+            .add(egui::Button::new("Presentation").selected(ws.presentation))
+            .on_hover_text(format!(
+                "Large type, high contrast, one panel ({})",
+                sc(Shortcut::TogglePresentation)
+            ))
+            .clicked()
+        {
+            actions.push(Action::Shortcut(Shortcut::TogglePresentation));
+        }
+    });
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
+    let theme = ws.theme();
+    let Some(open) = &ws.open else {
+        ui.label(RichText::new("No case open").heading());
+        return;
+    };
+    let case = &open.review.case;
+    let meta = &case.meta;
+    let today = ws.env.clock.now().date_naive();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(open.title()).heading().strong());
+        ui.separator();
+        let patient = match (case.patient.age, case.patient.sex) {
+            (Some(a), Some(s)) => format!("{a}-year-old {s}"),
+            (Some(a), None) => format!("{a} years old"),
+            (None, Some(s)) => s.to_string(),
+            (None, None) => "patient details not stated".into(),
+        };
+        ui.label(format!("Patient: {patient}"));
+        ui.separator();
+        ui.label(format!(
+            "Injury: {}",
+            meta.date_of_injury
+                .map(|d| d.format("%m/%d/%Y").to_string())
+                .unwrap_or_else(|| "unknown".into())
+        ));
+        ui.separator();
+        let decided = open.review.items.iter().filter(|i| i.decision.is_some()).count();
+        ui.label(format!("Items: {} ({} decided)", open.review.items.len(), decided));
+        ui.separator();
+        match meta.due_date() {
+            Some(due) => {
+                let left = (due - today).num_days();
+                let (text, color) = if open.review.mode == Mode::Training || meta.decision_date.is_some() {
+                    (format!("Due {} ({})", due.format("%m/%d/%Y"), meta.priority), theme.weak_text)
+                } else if left < 0 {
+                    (format!("Due {} — {} days overdue", due.format("%m/%d/%Y"), -left), theme.not_met)
+                } else {
+                    let color = if left <= 3 { theme.not_documented } else { theme.text };
+                    (
+                        format!("Due {} — {left} days left ({})", due.format("%m/%d/%Y"), meta.priority),
+                        color,
+                    )
+                };
+                ui.label(RichText::new(text).color(color));
+            }
+            None => {
+                ui.label(RichText::new("Due date unknown").color(theme.weak_text));
+            }
+        }
+        ui.separator();
+        let status_color = match open.review.status {
+            Status::Finalized => theme.met,
+            Status::Amended => theme.not_documented,
+            Status::Draft => theme.text,
+        };
+        let mut status = format!("Status: {}", open.review.status);
+        if open.review.mode == Mode::Training {
+            status.push_str(" · training exercise");
+        }
+        if open.dirty {
+            status.push_str(" · unsaved changes");
+        }
+        ui.label(RichText::new(status).color(status_color).strong());
+    });
+}
+
+pub fn status_bar(ui: &mut egui::Ui, ws: &Workstation, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        if let Some(job) = &ws.job {
+            let (p, text) = job.progress();
+            ui.label(format!("Loading {}", job.path.display()));
+            ui.add(egui::ProgressBar::new(p).desired_width(180.0).text(text).animate(true));
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CancelLoad);
+            }
+            ui.separator();
+        }
+        if let Some(m) = ws.messages.last() {
+            let color = if m.error { ws.theme().not_met } else { ws.theme().weak_text };
+            ui.label(RichText::new(&m.text).color(color));
+        }
+    });
+}
+
+pub fn welcome(ui: &mut egui::Ui, _ws: &Workstation, actions: &mut Vec<Action>) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(60.0);
+        ui.heading("imrdesk — Independent Medical Review workstation");
+        ui.add_space(12.0);
+        ui.label("Open a published determination letter, a folder of records, or a saved review. You can also drop a file onto this window.");
+        ui.add_space(12.0);
+        if ui.button("Open…").clicked() {
+            actions.push(Action::Shortcut(Shortcut::Open));
+        }
+        if ui.button("Open the demo case").clicked() {
+            actions.push(Action::OpenDemo);
+        }
+    });
+}
+
+/// Short names of facts of a kind, without repeats.
+fn fact_list(open: &OpenCase, kind: FactKind, max: usize) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for f in open.review.analysis.facts.iter().filter(|f| f.kind == kind && f.is_positive()) {
+        let name = describe_fact(f);
+        if seen.insert(name.clone()) {
+            out.push(name);
+            if out.len() >= max {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn describe_fact(f: &Fact) -> String {
+    let mut s = f.concept.replace('_', " ");
+    if let Some(r) = f.region {
+        s = format!("{s}, {}{}", f.side.map(|x| format!("{x} ")).unwrap_or_default(), r);
+    }
+    if let Some(d) = &f.detail {
+        s = format!("{s} ({d})");
+    }
+    if let Some(date) = f.date {
+        s = format!("{s} — {date}");
+    }
+    s
+}
+
+pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme) {
+    egui::ScrollArea::vertical().id_salt("summary-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        let case = &open.review.case;
+        let m = &case.meta;
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%m/%d/%Y").to_string()).unwrap_or_else(|| "—".into());
+        egui::Grid::new("summary-grid").num_columns(2).striped(true).show(ui, |ui| {
+            for (k, v) in [
+                ("Case number", m.case_number.clone().unwrap_or_else(|| "—".into())),
+                ("Date of injury", date(m.date_of_injury)),
+                ("UR denial", date(m.ur_denial_date)),
+                ("Application received", date(m.application_received)),
+                ("Priority", m.priority.to_string()),
+                ("Due", date(m.due_date())),
+                ("Reviewer specialty", if case.reviewer.specialties.is_empty() { "—".into() } else { case.reviewer.specialties.join(", ") }),
+            ] {
+                ui.label(RichText::new(k).color(theme.weak_text));
+                ui.label(v);
+                ui.end_row();
+            }
+        });
+        ui.add_space(6.0);
+        ui.label(RichText::new("Disputed items").strong());
+        for item in &case.items {
+            let category = open
+                .review
+                .assessment(item.id)
+                .map(|a| a.request.category.label())
+                .unwrap_or("");
+            ui.label(format!("{} {} — {category}", item.id, item.disputed_text()));
+        }
+        for (title, kind) in [
+            ("Diagnoses", FactKind::Diagnosis),
+            ("Surgeries", FactKind::Surgery),
+            ("Imaging and studies", FactKind::Imaging),
+            ("Current complaints", FactKind::Symptom),
+            ("Examination", FactKind::ExamFinding),
+            ("Medications", FactKind::Medication),
+            ("Therapy and injections", FactKind::Therapy),
+            ("Work status", FactKind::WorkStatus),
+        ] {
+            let list = fact_list(open, kind, 12);
+            if !list.is_empty() {
+                ui.add_space(4.0);
+                ui.label(RichText::new(title).strong());
+                for s in list {
+                    ui.label(format!("• {s}"));
+                }
+            }
+        }
+        ui.add_space(6.0);
+        ui.label(RichText::new(format!("Records ({})", case.documents.len())).strong());
+        for d in case.documents.iter().take(200) {
+            ui.label(format!(
+                "{} — {} ({})",
+                d.title,
+                d.kind,
+                d.date.map(|x| x.format("%m/%d/%Y").to_string()).unwrap_or_else(|| "undated".into())
+            ));
+        }
+        if case.documents.len() > 200 {
+            ui.label(format!("… and {} more (see Documents)", case.documents.len() - 200));
+        }
+        let warnings: Vec<&String> = open.warnings.iter().chain(&open.review.analysis.warnings).collect();
+        if !warnings.is_empty() {
+            ui.add_space(6.0);
+            ui.label(RichText::new("Notes on the analysis").strong().color(theme.not_documented));
+            for w in warnings {
+                ui.label(format!("• {w}"));
+            }
+        }
+    });
+}
+
+/// The item selector shared by checklist and decision panels.
+fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        for (i, item) in open.review.items.iter().enumerate() {
+            let text = open
+                .review
+                .case
+                .item(item.item)
+                .map(|x| short(x.disputed_text(), 34))
+                .unwrap_or_default();
+            let mark = if item.decision.is_some() { "Decided: " } else { "" };
+            let resp = ui
+                .selectable_label(i == open.selected_item, format!("{mark}Item {}: {text}", item.item))
+                .on_hover_text("Select this disputed item (Ctrl+Up/Down)");
+            if resp.clicked() {
+                actions.push(Action::SelectItem(i));
+            }
+        }
+    });
+    let _ = theme;
+}
+
+fn decision_text(d: Decision) -> &'static str {
+    match d {
+        Decision::MedicallyNecessary => "Medically necessary (the denial is overturned)",
+        Decision::NotMedicallyNecessary => "Not medically necessary (the denial is upheld)",
+        Decision::PartiallyCertified => "Partially certified",
+    }
+}
+
+pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+    if open.review.items.is_empty() {
+        ui.label("This case has no disputed items.");
+        return;
+    }
+    item_tabs(ui, open, theme, actions);
+    ui.separator();
+    let Some(id) = open.item_id() else { return };
+    let hide = open.hide_engine();
+    let review = &open.review;
+    let Some(assessment) = review.assessment(id) else {
+        ui.label("The engine has no assessment for this item.");
+        return;
+    };
+    let Some(item_review) = review.item_review(id) else { return };
+    let read_only = review.is_read_only();
+    egui::ScrollArea::vertical().id_salt("checklist-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        // Request.
+        let req = &assessment.request;
+        ui.label(RichText::new(format!("Request: {}", req.text)).strong());
+        let mut parts = vec![req.category.label().to_string()];
+        if let Some(m) = &req.modality { parts.push(m.clone()); }
+        if let Some(r) = req.region { parts.push(format!("{}{}", req.side.map(|s| format!("{s} ")).unwrap_or_default(), r)); }
+        if let Some(d) = &req.drug { parts.push(d.clone()); }
+        if let Some(s) = &req.strength { parts.push(s.clone()); }
+        if let Some(q) = req.quantity { parts.push(format!("#{q}")); }
+        if let Some(v) = req.visits { parts.push(format!("{v} visits")); }
+        if let Some(f) = &req.frequency { parts.push(f.clone()); }
+        if let Some(d) = req.duration_days { parts.push(format!("{d} days")); }
+        if let Some(d) = req.retrospective_date { parts.push(format!("retrospective, DOS {}", d.format("%m/%d/%Y"))); }
+        ui.label(RichText::new(parts.join(" · ")).color(theme.weak_text));
+        ui.add_space(4.0);
+        // Guideline.
+        match &assessment.guideline {
+            Some(g) => {
+                ui.label(RichText::new(format!("Guideline: {}", g.title)).strong());
+                ui.label(format!("Citation: {}", g.citation));
+                ui.label(RichText::new(format!("Why this guideline: {}", g.why)).color(theme.weak_text));
+            }
+            None => {
+                ui.label(RichText::new("No guideline in the library addresses this request.").color(theme.not_documented));
+            }
+        }
+        ui.add_space(4.0);
+        // Live suggestion.
+        if hide {
+            ui.label(RichText::new("Suggested decision: hidden in training mode").italics().color(theme.weak_text));
+        } else if let Some(s) = review.current_suggestion(id) {
+            let changed = s.decision != assessment.suggestion.decision;
+            let color = if s.decision == Decision::MedicallyNecessary { theme.met } else { theme.not_met };
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Suggested decision:");
+                ui.label(RichText::new(s.decision.label()).strong().color(color));
+                if changed {
+                    ui.label(RichText::new(format!("(changed by your answers; the engine said {})", assessment.suggestion.decision)).small());
+                }
+            });
+            for r in &s.reasons {
+                ui.label(RichText::new(format!("• {r}")).small());
+            }
+            if let Some(a) = &s.alternative {
+                ui.label(RichText::new(format!("Would be supported: {a}")).small());
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new("Criteria — J/K to move, 1 met · 2 not met · 3 not documented").small().color(theme.weak_text));
+        for (ci, (c, result)) in item_review.criteria.iter().zip(&assessment.criteria).enumerate() {
+            let selected = ci == open.selected_criterion;
+            let frame = if selected {
+                egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, Color32::from(theme.accent)))
+            } else {
+                egui::Frame::group(ui.style())
+            };
+            frame.show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                let q = ui.add(egui::Label::new(RichText::new(&result.question).strong()).sense(egui::Sense::click()));
+                if q.clicked() {
+                    actions.push(Action::SelectCriterion(ci));
+                }
+                ui.horizontal_wrapped(|ui| {
+                    if !hide {
+                        ui.label(RichText::new(format!("Engine: {}", result.answer)).color(theme.answer_color(result.answer)));
+                        ui.separator();
+                    }
+                    ui.label("Answer:");
+                    for (n, a) in Answer::ALL.iter().enumerate() {
+                        let text = RichText::new(format!("{} {}", n + 1, a.label()));
+                        let text = if c.answer == *a { text.strong().color(theme.answer_color(*a)) } else { text };
+                        let resp = ui.add_enabled(!read_only, egui::Button::new(text).selected(c.answer == *a));
+                        if resp.clicked() && c.answer != *a {
+                            actions.push(Action::SelectCriterion(ci));
+                            actions.push(Action::SetAnswer { item: id, criterion: c.id.clone(), answer: *a });
+                        }
+                    }
+                });
+                if review.is_override(id, c) {
+                    match &c.override_reason {
+                        Some(r) => { ui.label(RichText::new(format!("Override reason: {r}")).italics()); }
+                        None => { ui.label(RichText::new("Override without a reason — needed to finalize").color(theme.not_met)); }
+                    }
+                }
+                if !hide {
+                    if !result.note.is_empty() {
+                        ui.label(RichText::new(&result.note).small().color(theme.weak_text));
+                    }
+                    for e in &result.evidence {
+                        let doc = review.case.document(e.doc);
+                        let title = doc.map(|d| d.title.as_str()).unwrap_or("record");
+                        let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
+                        let link = ui.link(RichText::new(format!("“{}” — {title}{date}", short(e.quote.trim(), 220))).small())
+                            .on_hover_text("Show this sentence in the documents");
+                        if link.clicked() {
+                            actions.push(Action::ShowSource { doc: e.doc, span: e.span });
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
+
+pub fn decision(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, settings: &Settings, actions: &mut Vec<Action>) {
+    if open.review.items.is_empty() {
+        ui.label("This case has no disputed items.");
+        return;
+    }
+    let review = &open.review;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("Review status: {}", review.status)).strong());
+        match review.status {
+            Status::Finalized => {
+                if let Some(sig) = &review.signature {
+                    ui.label(format!(
+                        "Signed by {}, {} on {} — hash {}",
+                        sig.reviewer_name,
+                        sig.credentials,
+                        sig.signed_at.format("%m/%d/%Y %H:%M UTC"),
+                        sig.content_hash.get(..16).unwrap_or(&sig.content_hash)
+                    ));
+                }
+                ui.label(RichText::new("Read-only.").color(theme.weak_text));
+                if ui.button("Amend…").on_hover_text("Reopen the finalized review; the reason is logged").clicked() {
+                    actions.push(Action::AskAmend);
+                }
+            }
+            _ => {
+                let signer = if settings.reviewer_name.trim().is_empty() {
+                    "set your name in Settings first".to_string()
+                } else {
+                    format!("signs as {}", settings.reviewer_name)
+                };
+                if ui.button("Finalize and sign").on_hover_text(signer).clicked() {
+                    actions.push(Action::Finalize);
+                }
+            }
+        }
+    });
+    ui.separator();
+    item_tabs(ui, open, theme, actions);
+    ui.separator();
+    let Some(id) = open.item_id() else { return };
+    let hide = open.hide_engine();
+    let review = &open.review;
+    let Some(item) = review.item_review(id) else { return };
+    let read_only = review.is_read_only();
+    egui::ScrollArea::vertical().id_salt("decision-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        let suggestion = if hide { None } else { review.current_suggestion(id) };
+        if let Some(s) = &suggestion {
+            ui.label(format!("Suggested: {}", s.decision.label()));
+        }
+        ui.label(RichText::new("Your decision").strong());
+        for d in [Decision::MedicallyNecessary, Decision::NotMedicallyNecessary] {
+            let resp = ui.add_enabled(!read_only, egui::RadioButton::new(item.decision == Some(d), decision_text(d)));
+            if resp.clicked() && item.decision != Some(d) {
+                actions.push(Action::Review(Command::Decide { item: id, decision: Some(d) }));
+            }
+        }
+        if let (Some(d), Some(s)) = (item.decision, &suggestion)
+            && d != s.decision
+        {
+            ui.label(RichText::new(format!("Differs from the suggestion ({}); the difference is recorded in the audit log.", s.decision.label())).color(theme.not_documented));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Rationale").strong());
+            if item.rationale_edited {
+                ui.label(RichText::new("edited").small().color(theme.weak_text));
+            }
+            if ui.add_enabled(!read_only, egui::Button::new("Regenerate draft"))
+                .on_hover_text("Draft the rationale again from the current answers; asks before replacing your edits")
+                .clicked()
+            {
+                actions.push(Action::AskRegenerate(id));
+            }
+        });
+        let mut text = item.rationale.clone();
+        let label = ui.label(RichText::new("Rationale text for the letter").small().color(theme.weak_text));
+        let edit = ui.add_enabled(
+            !read_only,
+            egui::TextEdit::multiline(&mut text)
+                .desired_rows(10)
+                .desired_width(f32::INFINITY)
+                .id_salt(("rationale", id.0)),
+        ).labelled_by(label.id);
+        if edit.changed() && text != item.rationale {
+            actions.push(Action::Review(Command::EditRationale { item: id, text }));
+        }
+        ui.add_space(4.0);
+        let mut note = item.note.clone();
+        let note_label = ui.label(RichText::new("Private note (not printed)").small().color(theme.weak_text));
+        let note_edit = ui.add_enabled(
+            !read_only,
+            egui::TextEdit::singleline(&mut note).desired_width(f32::INFINITY).id_salt(("note", id.0)),
+        ).labelled_by(note_label.id);
+        if note_edit.changed() && note != item.note {
+            actions.push(Action::Review(Command::SetNote { item: id, text: note }));
+        }
+        if let Some(last) = review.audit.last() {
+            ui.collapsing(format!("Audit log ({} entries)", review.audit.len()), |ui| {
+                for a in review.audit.iter().rev().take(200) {
+                    ui.label(RichText::new(format!("{} — {}", a.at.format("%m/%d/%Y %H:%M:%S"), a.action)).small());
+                }
+            });
+            let _ = last;
+        }
+    });
+}
+
+pub fn letter(ui: &mut egui::Ui, open: &OpenCase) {
+    let text = super::letter_text(&open.review);
+    egui::ScrollArea::vertical().id_salt("letter-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
+    });
+}
+
+pub fn training(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, session: &[training::CaseScore], actions: &mut Vec<Action>) {
+    if open.review.mode != Mode::Training {
+        ui.label("Training mode is off. Turn it on (toolbar or Ctrl+Shift+T) to work this case as an exercise: the engine's suggestions and the expert's decisions stay hidden until you reveal them.");
+        session_summary(ui, session, theme);
+        return;
+    }
+    if !open.revealed {
+        let decided = open.review.items.iter().filter(|i| i.decision.is_some()).count();
+        ui.label(format!("Answer the criteria and decide each item, then reveal. Decided: {decided} of {}.", open.review.items.len()));
+        if ui.button("Reveal engine and expert").clicked() {
+            actions.push(Action::Reveal);
+        }
+        session_summary(ui, session, theme);
+        return;
+    }
+    let score = training::score(&open.review);
+    let (agree, judged) = score.points();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("Score: {agree} of {judged} items match the expert")).heading());
+        if ui.button("Add this case to the session summary").clicked() {
+            actions.push(Action::RecordScore);
+        }
+    });
+    egui::ScrollArea::vertical().id_salt("training-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        for item in &score.items {
+            ui.separator();
+            ui.label(RichText::new(format!("{} {}", item.item, item.text)).strong());
+            egui::Grid::new(("reveal", item.item.0)).striped(true).num_columns(4).show(ui, |ui| {
+                ui.label("");
+                ui.label(RichText::new("Trainee").strong());
+                ui.label(RichText::new("Engine").strong());
+                ui.label(RichText::new("Expert").strong());
+                ui.end_row();
+                ui.label("Decision");
+                ui.label(item.trainee.map(|d| d.label()).unwrap_or("—"));
+                ui.label(item.engine.label());
+                let expert = item.expert.map(|d| d.label()).unwrap_or("not published");
+                let color = match item.trainee_agrees_with_expert() {
+                    Some(true) => theme.met,
+                    Some(false) => theme.not_met,
+                    None => theme.weak_text,
+                };
+                ui.label(RichText::new(expert).color(color));
+                ui.end_row();
+                for c in &item.criteria {
+                    ui.label(short(&c.question, 60));
+                    ui.label(RichText::new(c.trainee.label()).color(theme.answer_color(c.trainee)));
+                    ui.label(RichText::new(c.engine.label()).color(theme.answer_color(c.engine)));
+                    ui.label("—");
+                    ui.end_row();
+                }
+            });
+            ui.label(RichText::new(format!("Criteria agreement with the engine: {:.0}%", item.criteria_agreement() * 100.0)).small());
+            if let Some(r) = open.review.case.reference.as_ref().and_then(|r| r.for_item(item.item)) {
+                egui::CollapsingHeader::new("Expert's rationale").id_salt(("expert", item.item.0)).show(ui, |ui| {
+                    ui.label(&r.guideline_line);
+                    ui.label(&r.rationale);
+                });
+            }
+        }
+        ui.separator();
+        session_summary(ui, session, theme);
+    });
+}
+
+fn session_summary(ui: &mut egui::Ui, session: &[training::CaseScore], theme: &Theme) {
+    if session.is_empty() {
+        return;
+    }
+    let s = training::summarise(session);
+    ui.add_space(6.0);
+    ui.label(RichText::new("Session summary").strong());
+    ui.label(format!(
+        "{} cases · {} of {} items agree with the expert ({:.0}%) · Cohen's kappa {}",
+        session.len(),
+        s.agreed,
+        s.judged,
+        s.agreement * 100.0,
+        s.kappa.map(|k| format!("{k:.2}")).unwrap_or_else(|| "undefined (one class only)".into())
+    ));
+    for c in session {
+        let (a, j) = c.points();
+        ui.label(RichText::new(format!("• {}: {a}/{j}", c.label)).color(theme.weak_text));
+    }
+}
+
+/// Draws the open dialog, if any, and turns its buttons into actions.
+pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action>) {
+    let Some(mut modal) = ws.modal.take() else { return };
+    let mut close = false;
+    let enter = ctx.input(|i| i.key_pressed(egui::Key::Enter));
+    let escape = ctx.input(|i| i.key_pressed(egui::Key::Escape));
+    egui::Modal::new(egui::Id::unique("imrdesk-modal")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        match &mut modal {
+            Modal::OverrideReason { item, criterion, answer, reason } => {
+                ui.heading("Reason for the override");
+                ui.label(format!("Item {item}: set \"{criterion}\" to {answer}. In one line, why?"));
+                let label = ui.label("Reason:");
+                let edit = ui.add(egui::TextEdit::singleline(reason).desired_width(480.0).id_salt("override-reason")).labelled_by(label.id);
+                edit.request_focus();
+                ui.horizontal(|ui| {
+                    let ok = ui.add_enabled(!reason.trim().is_empty(), egui::Button::new("Override")).clicked();
+                    if ok || (enter && !reason.trim().is_empty()) {
+                        actions.push(Action::Review(Command::SetAnswer {
+                            item: *item,
+                            criterion: criterion.clone(),
+                            answer: *answer,
+                            reason: Some(reason.trim().to_string()),
+                        }));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() || escape {
+                        close = true;
+                    }
+                });
+            }
+            Modal::Amend { reason } => {
+                ui.heading("Amend the finalized review");
+                ui.label("The signature is removed and the review becomes editable. The reason is kept in the audit log.");
+                let label = ui.label("Reason for the amendment:");
+                ui.add(egui::TextEdit::singleline(reason).desired_width(480.0).id_salt("amend-reason")).labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(!reason.trim().is_empty(), egui::Button::new("Reopen for amendment")).clicked() {
+                        actions.push(Action::Review(Command::Amend { reason: reason.trim().to_string() }));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() || escape {
+                        close = true;
+                    }
+                });
+            }
+            Modal::ConfirmRegenerate(item) => {
+                ui.heading("Replace your edited rationale?");
+                ui.label("You edited this rationale. A new draft replaces your text (Undo brings it back).");
+                ui.horizontal(|ui| {
+                    if ui.button("Replace with a new draft").clicked() {
+                        actions.push(Action::Review(Command::RegenerateRationale { item: *item, overwrite_edits: true }));
+                        close = true;
+                    }
+                    if ui.button("Keep my text").clicked() || escape {
+                        close = true;
+                    }
+                });
+            }
+            Modal::Missing(list) => {
+                ui.heading("The review cannot be finalized yet");
+                for m in list.iter() {
+                    ui.label(format!("• {m}"));
+                }
+                if ui.button("OK").clicked() || escape || enter {
+                    close = true;
+                }
+            }
+            Modal::Restore { autosave, saved } => {
+                ui.heading("Restore unsaved work?");
+                ui.label(match saved {
+                    Some(p) => format!("An autosave newer than {} exists.", p.display()),
+                    None => "Unsaved work from an earlier session was autosaved.".to_string(),
+                });
+                ui.horizontal(|ui| {
+                    if ui.button("Restore the autosave").clicked() {
+                        actions.push(Action::OpenPath { path: autosave.clone(), training: false });
+                        close = true;
+                    }
+                    if ui.button("Ignore it").clicked() || escape {
+                        close = true;
+                    }
+                });
+            }
+            Modal::PathEntry { kind, path, why } => {
+                ui.heading(match kind {
+                    DialogKind::OpenFile => "Open a file",
+                    DialogKind::OpenFolder => "Open a folder",
+                    DialogKind::SaveReview => "Save the review",
+                    DialogKind::ExportLetter => "Export the letter",
+                });
+                ui.label(why.as_str());
+                let label = ui.label("Path:");
+                let edit = ui.add(egui::TextEdit::singleline(path).desired_width(480.0).id_salt("path-entry")).labelled_by(label.id);
+                edit.request_focus();
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(!path.trim().is_empty(), egui::Button::new("OK")).clicked() || (enter && !path.trim().is_empty()) {
+                        let p = std::path::PathBuf::from(path.trim());
+                        match kind {
+                            DialogKind::OpenFile => actions.push(Action::OpenPath { path: p, training: false }),
+                            other => {
+                                ws.dialog = Some(super::files::PendingDialog::ready(*other, Some(p)));
+                            }
+                        }
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() || escape {
+                        close = true;
+                    }
+                });
+            }
+            Modal::Settings => {
+                ui.heading("Settings");
+                egui::Grid::new("settings-grid").num_columns(2).show(ui, |ui| {
+                    let l = ui.label("Reviewer name:");
+                    ui.add(egui::TextEdit::singleline(&mut ws.settings.reviewer_name).desired_width(300.0)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label("Credentials:");
+                    ui.add(egui::TextEdit::singleline(&mut ws.settings.credentials).hint_text("MD, Board Certified in …").desired_width(300.0)).labelled_by(l.id);
+                    ui.end_row();
+                });
+                if ui.button("Close").clicked() || escape {
+                    close = true;
+                }
+            }
+        }
+    });
+    if !close {
+        ws.modal = Some(modal);
+    }
+}
