@@ -47,7 +47,10 @@ fn fixture_case() -> Case {
         origin: None,
         page_starts: vec![],
     });
-    for (i, t) in ["MRI lumbar spine", "Physical therapy 8 visits lumbar"].iter().enumerate() {
+    for (i, t) in ["MRI lumbar spine", "Physical therapy 8 visits lumbar"]
+        .iter()
+        .enumerate()
+    {
         case.items.push(DisputedItem {
             id: ItemId(i as u32),
             text: (*t).into(),
@@ -78,7 +81,10 @@ fn fixture_case() -> Case {
 
 fn fixture_analysis(case: &Case) -> Analysis {
     let text = REPORT;
-    let slr = span_of(text, "Exam shows a positive straight leg raise on the left.");
+    let slr = span_of(
+        text,
+        "Exam shows a positive straight leg raise on the left.",
+    );
     let bowel = span_of(text, "There is no bowel or bladder change.");
     let crit = |id: &str, q: &str, a: Answer, span: Span| CriterionResult {
         id: id.into(),
@@ -107,16 +113,35 @@ fn fixture_analysis(case: &Case) -> Analysis {
             let first = item.id == ItemId(0);
             let criteria = if first {
                 vec![
-                    crit("neuro", "Is there a focal neurologic finding?", Answer::Met, slr),
-                    crit("red-flags", "Is a red flag documented?", Answer::NotMet, bowel),
+                    crit(
+                        "neuro",
+                        "Is there a focal neurologic finding?",
+                        Answer::Met,
+                        slr,
+                    ),
+                    crit(
+                        "red-flags",
+                        "Is a red flag documented?",
+                        Answer::NotMet,
+                        bowel,
+                    ),
                 ]
             } else {
-                vec![crit("trial", "Was a prior therapy trial documented?", Answer::NotDocumented, slr)]
+                vec![crit(
+                    "trial",
+                    "Was a prior therapy trial documented?",
+                    Answer::NotDocumented,
+                    slr,
+                )]
             };
             ItemAssessment {
                 item: item.id,
                 request: imrdesk::request::parse(item),
-                guideline: guideline(if first { "Low back imaging" } else { "Physical medicine" }),
+                guideline: guideline(if first {
+                    "Low back imaging"
+                } else {
+                    "Physical medicine"
+                }),
                 criteria,
                 suggestion: Suggestion {
                     decision: Decision::NotMedicallyNecessary,
@@ -143,8 +168,16 @@ fn fixture_analysis(case: &Case) -> Analysis {
     };
     Analysis {
         facts: vec![
-            fact(FactKind::ExamFinding, span_of(text, "positive straight leg raise"), Certainty::Affirmed),
-            fact(FactKind::RedFlag, span_of(text, "bowel or bladder change"), Certainty::Negated),
+            fact(
+                FactKind::ExamFinding,
+                span_of(text, "positive straight leg raise"),
+                Certainty::Affirmed,
+            ),
+            fact(
+                FactKind::RedFlag,
+                span_of(text, "bowel or bladder change"),
+                Certainty::Negated,
+            ),
         ],
         timeline: Timeline {
             events: vec![TimelineEvent {
@@ -172,7 +205,9 @@ fn backend() -> Backend {
 fn workstation() -> Workstation {
     let env = Env {
         clock: Box::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).single().unwrap_or_default(),
+            Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
+                .single()
+                .unwrap_or_default(),
         )),
         fs: Box::new(MemoryFs::new()),
         dialogs: Box::new(ScriptedDialogs::default()),
@@ -208,12 +243,23 @@ fn starts_on_the_demo_case_with_every_panel() {
     let mut h = harness();
     h.run();
     assert!(h.query_by_label_contains("Items: 2 (0 decided)").is_some());
-    assert!(h.query_by_label_contains("Due 03/22/2026").is_some(), "due date with days left");
+    assert!(
+        h.query_by_label_contains("Due 03/22/2026").is_some(),
+        "due date with days left"
+    );
     assert!(h.query_by_label_contains("20 days left").is_some());
-    for title in ["Case summary", "Documents", "Checklist", "Decision & rationale"] {
+    for title in [
+        "Case summary",
+        "Documents",
+        "Checklist",
+        "Decision & rationale",
+    ] {
         assert!(h.query_all_by_label(title).next().is_some(), "{title} tab");
     }
-    assert!(h.query_by_label_contains("Request: MRI lumbar spine").is_some());
+    assert!(
+        h.query_by_label_contains("Request: MRI lumbar spine")
+            .is_some()
+    );
 }
 
 #[test]
@@ -222,11 +268,23 @@ fn full_review_workflow() {
     h.run();
 
     // Select the second item, then back to the first.
-    h.get_all_by_label_contains("Item #2: Physical therapy").next().map(|n| n.click());
+    match h
+        .get_all_by_label_contains("Item #2: Physical therapy")
+        .next()
+    {
+        Some(n) => n.click(),
+        None => panic!("not found: {}", "Item #2: Physical therapy"),
+    }
     h.run();
     assert_eq!(h.state().open.as_ref().map(|o| o.selected_item), Some(1));
-    assert!(h.query_by_label_contains("Request: Physical therapy 8 visits").is_some());
-    h.get_all_by_label_contains("Item #1: MRI lumbar").next().map(|n| n.click());
+    assert!(
+        h.query_by_label_contains("Request: Physical therapy 8 visits")
+            .is_some()
+    );
+    match h.get_all_by_label_contains("Item #1: MRI lumbar").next() {
+        Some(n) => n.click(),
+        None => panic!("not found: {}", "Item #1: MRI lumbar"),
+    }
     h.run();
     assert_eq!(h.state().open.as_ref().map(|o| o.selected_item), Some(0));
 
@@ -234,16 +292,26 @@ fn full_review_workflow() {
     assert_eq!(suggestion(&h, 0), Some(Decision::NotMedicallyNecessary));
     h.key_press(Key::J);
     h.run();
-    assert_eq!(h.state().open.as_ref().map(|o| o.selected_criterion), Some(1));
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.selected_criterion),
+        Some(1)
+    );
     h.key_press(Key::Num1);
     h.run();
-    assert!(h.query_by_label_contains("Reason for the override").is_some());
-    h.get_by_label("Reason:").type_text("Cauda equina symptoms in the ER note");
+    assert!(
+        h.query_by_label_contains("Reason for the override")
+            .is_some()
+    );
+    h.get_by_label("Reason:")
+        .type_text("Cauda equina symptoms in the ER note");
     h.run();
     h.get_by_label("Override").click();
     h.run();
     let review = &h.state().open.as_ref().map(|o| o.review.clone());
-    let c = review.as_ref().and_then(|r| r.items.first()).and_then(|i| i.criteria.get(1));
+    let c = review
+        .as_ref()
+        .and_then(|r| r.items.first())
+        .and_then(|i| i.criteria.get(1));
     assert_eq!(c.map(|c| c.answer), Some(Answer::Met));
     assert_eq!(
         c.and_then(|c| c.override_reason.clone()).as_deref(),
@@ -251,12 +319,22 @@ fn full_review_workflow() {
     );
     // The suggested decision follows at once.
     assert_eq!(suggestion(&h, 0), Some(Decision::MedicallyNecessary));
-    assert!(h.query_by_label_contains("changed by your answers").is_some());
+    assert!(
+        h.query_by_label_contains("changed by your answers")
+            .is_some()
+    );
 
     // Decide the first item.
-    h.get_all_by_label("Medically necessary (the denial is overturned)")
+    match h
+        .get_all_by_label("Medically necessary (the denial is overturned)")
         .next()
-        .map(|n| n.click());
+    {
+        Some(n) => n.click(),
+        None => panic!(
+            "not found: {}",
+            "Medically necessary (the denial is overturned)"
+        ),
+    }
     h.run();
     let decided = h
         .state()
@@ -270,12 +348,19 @@ fn full_review_workflow() {
     let editor = h.get_by_label("Rationale text for the letter");
     editor.focus();
     h.run();
-    h.get_by_label("Rationale text for the letter").type_text(" Reviewed in full.");
+    h.get_by_label("Rationale text for the letter")
+        .type_text(" Reviewed in full.");
     h.run();
-    let item0 = h.state().open.as_ref().and_then(|o| o.review.items.first().cloned());
+    let item0 = h
+        .state()
+        .open
+        .as_ref()
+        .and_then(|o| o.review.items.first().cloned());
     assert!(item0.as_ref().is_some_and(|i| i.rationale_edited));
     assert!(
-        item0.as_ref().is_some_and(|i| i.rationale.contains("Reviewed in full.")),
+        item0
+            .as_ref()
+            .is_some_and(|i| i.rationale.contains("Reviewed in full.")),
         "{:?}",
         item0.map(|i| i.rationale)
     );
@@ -283,7 +368,10 @@ fn full_review_workflow() {
     // Finalize too early: the missing list is shown.
     h.get_by_label("Finalize and sign").click();
     h.run();
-    assert!(h.query_by_label_contains("cannot be finalized yet").is_some());
+    assert!(
+        h.query_by_label_contains("cannot be finalized yet")
+            .is_some()
+    );
     assert!(h.query_by_label_contains("Item #2: no decision").is_some());
     h.get_by_label("OK").click();
     h.run();
@@ -291,22 +379,35 @@ fn full_review_workflow() {
     // Decide the second item through the keyboard-selected tab and finalize.
     h.key_press_modifiers(egui::Modifiers::COMMAND, Key::ArrowDown);
     h.run();
-    h.get_all_by_label("Not medically necessary (the denial is upheld)")
+    match h
+        .get_all_by_label("Not medically necessary (the denial is upheld)")
         .next()
-        .map(|n| n.click());
+    {
+        Some(n) => n.click(),
+        None => panic!(
+            "not found: {}",
+            "Not medically necessary (the denial is upheld)"
+        ),
+    }
     h.run();
     h.get_by_label("Finalize and sign").click();
     h.run();
     let status = h.state().open.as_ref().map(|o| o.review.status);
     assert_eq!(status, Some(Status::Finalized));
-    assert!(h.query_by_label_contains("Signed by Dr. Test Reviewer").is_some());
+    assert!(
+        h.query_by_label_contains("Signed by Dr. Test Reviewer")
+            .is_some()
+    );
 
     // Read-only: keys and buttons change nothing.
     let before = h.state().open.as_ref().map(|o| o.review.items.clone());
     h.key_press(Key::Num2);
     h.run();
     assert!(h.query_by_label("Reason for the override").is_none());
-    assert_eq!(h.state().open.as_ref().map(|o| o.review.items.clone()), before);
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.review.items.clone()),
+        before
+    );
     assert!(
         h.state()
             .last_message()
@@ -318,31 +419,41 @@ fn full_review_workflow() {
     h.run();
     h.get_by_label("Reason for the amendment:").focus();
     h.run();
-    h.get_by_label("Reason for the amendment:").type_text("Late imaging report");
+    h.get_by_label("Reason for the amendment:")
+        .type_text("Late imaging report");
     h.run();
     h.get_by_label("Reopen for amendment").click();
     h.run();
     let open = h.state().open.as_ref();
     assert_eq!(open.map(|o| o.review.status), Some(Status::Amended));
-    assert!(open.is_some_and(|o| o
-        .review
-        .audit
-        .iter()
-        .any(|a| a.action.contains("Late imaging report"))));
+    assert!(open.is_some_and(|o| {
+        o.review
+            .audit
+            .iter()
+            .any(|a| a.action.contains("Late imaging report"))
+    }));
 }
 
 #[test]
 fn evidence_click_scrolls_documents_to_the_sentence() {
     let mut h = harness();
     h.run();
-    h.get_all_by_label_contains("“Exam shows a positive straight leg raise")
+    match h
+        .get_all_by_label_contains("“Exam shows a positive straight leg raise")
         .next()
-        .map(|n| n.click());
+    {
+        Some(n) => n.click(),
+        None => panic!("not found: {}", "“Exam shows a positive straight leg raise"),
+    }
     h.run();
     let focus = h.state().open.as_ref().and_then(|o| o.focus);
     assert_eq!(focus.map(|f| f.0), Some(DocId(0)));
     // Documents panel is now the active tab and shows the fact highlights.
-    assert!(h.query_all_by_label("positive straight leg raise").next().is_some());
+    assert!(
+        h.query_all_by_label("positive straight leg raise")
+            .next()
+            .is_some()
+    );
 }
 
 #[test]
@@ -352,10 +463,22 @@ fn training_mode_hides_then_reveals() {
     assert!(h.query_all_by_label_contains("Engine: ").next().is_some());
     h.get_by_label("Training mode").click();
     h.run();
-    assert_eq!(h.state().open.as_ref().map(|o| o.review.mode), Some(Mode::Training));
-    assert!(h.query_all_by_label_contains("Engine: ").next().is_none(), "engine answers hidden");
-    assert!(h.query_by_label_contains("hidden in training mode").is_some());
-    assert!(h.query_by_label_contains("Engine draft").is_none(), "no engine draft");
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.review.mode),
+        Some(Mode::Training)
+    );
+    assert!(
+        h.query_all_by_label_contains("Engine: ").next().is_none(),
+        "engine answers hidden"
+    );
+    assert!(
+        h.query_by_label_contains("hidden in training mode")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Engine draft").is_none(),
+        "no engine draft"
+    );
     // Decide both as not necessary, then reveal.
     for i in 0..2u32 {
         h.state_mut().push_action(imrdesk::app::Action::Review(
@@ -366,20 +489,29 @@ fn training_mode_hides_then_reveals() {
         ));
     }
     h.run();
-    h.state_mut().push_action(imrdesk::app::Action::FocusPane(imrdesk::app::Pane::Training));
+    h.state_mut().push_action(imrdesk::app::Action::FocusPane(
+        imrdesk::app::Pane::Training,
+    ));
     h.run();
     h.get_by_label("Reveal engine and expert").click();
     h.run();
-    assert!(h.query_by_label_contains("Score: 1 of 2 items match the expert").is_some());
+    assert!(
+        h.query_by_label_contains("Score: 1 of 2 items match the expert")
+            .is_some()
+    );
     assert!(h.query_all_by_label("Expert").next().is_some());
-    h.get_by_label("Add this case to the session summary").click();
+    h.get_by_label("Add this case to the session summary")
+        .click();
     h.run();
     assert_eq!(h.state().session.len(), 1);
     assert!(h.query_by_label_contains("Cohen's kappa").is_some());
     // Training off restores the review.
     h.get_by_label("Training mode: on").click();
     h.run();
-    assert_eq!(h.state().open.as_ref().map(|o| o.review.mode), Some(Mode::Review));
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.review.mode),
+        Some(Mode::Review)
+    );
 }
 
 #[test]
@@ -418,4 +550,3 @@ fn save_opens_path_field_when_no_dialog_and_autosaves() {
     h.run();
     assert!(h.state().open.as_ref().is_some_and(|o| o.dirty));
 }
-

@@ -1,14 +1,16 @@
-//! TEMPORARY until engine lands
+//! The real importers and engine behind the window.
+
 use std::path::Path;
 
-use crate::assessment::{Analysis, ItemAssessment, Suggestion, Decision};
+use crate::assessment::Analysis;
 use crate::case::Case;
 
 use super::files::Backend;
 
+/// Importers from `ingest`, the demo case, and the engine.
 pub fn real() -> Backend {
     Backend {
-        demo_case: Case::new,
+        demo_case: crate::ingest::demo_case,
         import,
         analyze,
     }
@@ -21,17 +23,13 @@ fn import(path: &Path) -> Result<(Case, Vec<String>), String> {
 }
 
 fn analyze(case: &Case) -> Analysis {
-    Analysis {
-        facts: vec![],
-        timeline: Default::default(),
-        items: case.items.iter().map(|i| ItemAssessment {
-            item: i.id,
-            request: crate::request::parse(i),
-            guideline: None,
-            criteria: vec![],
-            suggestion: Suggestion { decision: Decision::NotMedicallyNecessary, reasons: vec![], alternative: None },
-            rationale_draft: String::new(),
-        }).collect(),
-        warnings: vec![],
+    match crate::review::rule::library() {
+        Ok(lib) => crate::engine::analyze(case, lib),
+        Err(e) => Analysis {
+            facts: Vec::new(),
+            timeline: Default::default(),
+            items: Vec::new(),
+            warnings: vec![format!("The guideline library could not be loaded: {e}")],
+        },
     }
 }

@@ -82,7 +82,10 @@ impl FileDialogs for NativeDialogs {
             let dialog = rfd::FileDialog::new();
             let picked = match kind {
                 DialogKind::OpenFile => dialog
-                    .add_filter("Cases, letters and reviews", &["imrreview", "txt", "pdf", "ron"])
+                    .add_filter(
+                        "Cases, letters and reviews",
+                        &["imrreview", "txt", "pdf", "ron"],
+                    )
                     .add_filter("All files", &["*"])
                     .pick_file(),
                 DialogKind::OpenFolder => dialog.pick_folder(),
@@ -91,7 +94,9 @@ impl FileDialogs for NativeDialogs {
                     .set_file_name(name)
                     .save_file(),
                 DialogKind::ExportLetter => dialog
+                    .add_filter("PDF letter", &["pdf"])
                     .add_filter("Plain text", &["txt"])
+                    .add_filter("HTML, Markdown, RON, JSON", &["html", "md", "ron", "json"])
                     .set_file_name(name)
                     .save_file(),
             };
@@ -118,6 +123,10 @@ impl FileDialogs for ScriptedDialogs {
     }
 }
 
+/// What an importer returns: the case and its warnings, or a message
+/// naming the file.
+pub type ImportResult = Result<(Case, Vec<String>), String>;
+
 /// The engine and importers the window calls; injected so tests can use
 /// small fixtures and the benchmark a synthetic case.
 #[derive(Clone, Copy)]
@@ -126,7 +135,7 @@ pub struct Backend {
     pub demo_case: fn() -> Case,
     /// Reads a letter, a record, a records folder or a case file; returns
     /// the case and the import warnings, or a message naming the file.
-    pub import: fn(&Path) -> Result<(Case, Vec<String>), String>,
+    pub import: fn(&Path) -> ImportResult,
     /// Runs the engine over a case.
     pub analyze: fn(&Case) -> Analysis,
 }
@@ -139,8 +148,8 @@ pub const STAGE_DONE: u8 = 2;
 /// What a finished load delivers.
 pub enum Loaded {
     Case {
-        case: Case,
-        analysis: Analysis,
+        case: Box<Case>,
+        analysis: Box<Analysis>,
         warnings: Vec<String>,
     },
     Review(Box<crate::review::ReviewState>),
@@ -165,15 +174,14 @@ impl LoadJob {
         let cancel = Arc::new(AtomicBool::new(false));
         let (stage2, cancel2, path2) = (stage.clone(), cancel.clone(), path.clone());
         std::thread::spawn(move || {
-            let result = std::panic::catch_unwind(|| {
-                load_blocking(&path2, backend, &stage2, &cancel2)
-            })
-            .unwrap_or_else(|_| {
-                Err(format!(
-                    "{}: the file could not be read (the reader failed on it)",
-                    path2.display()
-                ))
-            });
+            let result =
+                std::panic::catch_unwind(|| load_blocking(&path2, backend, &stage2, &cancel2))
+                    .unwrap_or_else(|_| {
+                        Err(format!(
+                            "{}: the file could not be read (the reader failed on it)",
+                            path2.display()
+                        ))
+                    });
             stage2.store(STAGE_DONE, Ordering::Relaxed);
             let _ = tx.send(result);
         });
@@ -230,8 +238,8 @@ pub fn load_blocking(
     stage.store(STAGE_ANALYSING, Ordering::Relaxed);
     let analysis = (backend.analyze)(&case.without_reference());
     Ok(Loaded::Case {
-        case,
-        analysis,
+        case: Box::new(case),
+        analysis: Box::new(analysis),
         warnings,
     })
 }

@@ -13,9 +13,9 @@ use egui::RichText;
 use crate::case::ExpertOutcome;
 use crate::request::Category;
 
+use super::Action;
 use super::files::Backend;
 use super::theme::Theme;
-use super::Action;
 
 /// One letter in the library.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +87,10 @@ impl CaseLibrary {
                     .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "pdf"))
                     .collect(),
                 Err(e) => {
-                    let _ = tx.send(Err(format!("{}: cannot list the folder: {e}", folder.display())));
+                    let _ = tx.send(Err(format!(
+                        "{}: cannot list the folder: {e}",
+                        folder.display()
+                    )));
                     return;
                 }
             };
@@ -107,7 +110,12 @@ impl CaseLibrary {
                     return;
                 }
                 let row = std::panic::catch_unwind(|| (backend.import)(&path))
-                    .unwrap_or_else(|_| Err(format!("{}: the reader failed on this file", path.display())))
+                    .unwrap_or_else(|_| {
+                        Err(format!(
+                            "{}: the reader failed on this file",
+                            path.display()
+                        ))
+                    })
                     .map(|(case, _)| row_of(path.clone(), &case));
                 done2.fetch_add(1, Ordering::Relaxed);
                 if tx.send(row).is_err() {
@@ -160,9 +168,12 @@ impl CaseLibrary {
 
     /// Progress of the read: (done, total).
     pub fn progress(&self) -> Option<(usize, usize)> {
-        self.job
-            .as_ref()
-            .map(|j| (j.done.load(Ordering::Relaxed), j.total.load(Ordering::Relaxed)))
+        self.job.as_ref().map(|j| {
+            (
+                j.done.load(Ordering::Relaxed),
+                j.total.load(Ordering::Relaxed),
+            )
+        })
     }
 
     /// Rows shown after filtering and sorting (indices into `rows`).
@@ -235,23 +246,31 @@ impl CaseLibrary {
 }
 
 fn overturned(r: &LibraryRow) -> usize {
-    r.outcomes.iter().filter(|o| o.is_medically_necessary()).count()
+    r.outcomes
+        .iter()
+        .filter(|o| o.is_medically_necessary())
+        .count()
 }
 
 fn row_of(path: PathBuf, case: &crate::case::Case) -> LibraryRow {
     LibraryRow {
-        case_number: case
-            .meta
-            .case_number
-            .clone()
-            .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()),
+        case_number: case.meta.case_number.clone().unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        }),
         injury: case.meta.date_of_injury,
         decided: case.meta.decision_date,
         specialty: case.reviewer.specialties.join(", "),
         items: case
             .items
             .iter()
-            .map(|i| (i.disputed_text().to_string(), crate::request::parse(i).category))
+            .map(|i| {
+                (
+                    i.disputed_text().to_string(),
+                    crate::request::parse(i).category,
+                )
+            })
             .collect(),
         outcomes: case
             .reference
@@ -282,9 +301,13 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
         .labelled_by(label.id);
         if let Some((done, total)) = lib.progress() {
             ui.add(
-                egui::ProgressBar::new(if total == 0 { 0.0 } else { done as f32 / total as f32 })
-                    .desired_width(160.0)
-                    .text(format!("{done} / {total}")),
+                egui::ProgressBar::new(if total == 0 {
+                    0.0
+                } else {
+                    done as f32 / total as f32
+                })
+                .desired_width(160.0)
+                .text(format!("{done} / {total}")),
             );
             if ui.button("Cancel").clicked() {
                 actions.push(Action::CancelLoad);
@@ -347,7 +370,10 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
             .column(egui_extras::Column::initial(360.0))
             .column(egui_extras::Column::remainder())
     };
-    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%m/%d/%Y").to_string()).unwrap_or_default();
+    let date = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%m/%d/%Y").to_string())
+            .unwrap_or_default()
+    };
     table
         .header(row_h, |mut header| {
             header.col(|ui| {
@@ -371,7 +397,9 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
         })
         .body(|body| {
             body.rows(row_h, visible.len(), |mut row| {
-                let Some(&i) = visible.get(row.index()) else { return };
+                let Some(&i) = visible.get(row.index()) else {
+                    return;
+                };
                 let Some(r) = lib.rows.get(i) else { return };
                 let r = r.clone();
                 row.col(|ui| {
@@ -389,7 +417,11 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
                     }
                 });
                 row.col(|ui| {
-                    if ui.link(&r.case_number).on_hover_text("Open this case").clicked() {
+                    if ui
+                        .link(&r.case_number)
+                        .on_hover_text("Open this case")
+                        .clicked()
+                    {
                         actions.push(Action::OpenLibraryCase(i));
                     }
                 });
@@ -451,7 +483,10 @@ mod tests {
         lib.filter = "overturned".into();
         assert_eq!(lib.visible(), vec![1]);
         lib.training = true;
-        assert!(lib.visible().is_empty(), "outcomes are not searchable in training");
+        assert!(
+            lib.visible().is_empty(),
+            "outcomes are not searchable in training"
+        );
         lib.training = false;
         lib.filter.clear();
         lib.sort = Some((Column::CaseNumber, true));

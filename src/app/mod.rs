@@ -30,8 +30,8 @@ use crate::review::{Clock, Command, FileSystem, Mode, ReviewState, file};
 
 pub use documents::{DocRows, Row, Search};
 pub use files::{
-    Backend, DialogKind, DialogOutcome, FileDialogs, LoadJob, Loaded, NativeDialogs,
-    PendingDialog, ScriptedDialogs,
+    Backend, DialogKind, DialogOutcome, FileDialogs, LoadJob, Loaded, NativeDialogs, PendingDialog,
+    ScriptedDialogs,
 };
 pub use letter::letter_text;
 pub use library::{CaseLibrary, LibraryRow};
@@ -158,12 +158,18 @@ pub struct OpenCase {
     pub axis: Option<timeaxis::TimeAxis>,
     pub zoom_request: Option<f64>,
     pub warnings: Vec<String>,
+    /// The letter preview and the audit length it was built at: rebuilt
+    /// only when the review changed (every change adds an audit entry).
+    pub letter_cache: Option<(usize, String)>,
+    /// The case summary's fact lists, built once.
+    pub summary_facts: Vec<(&'static str, Vec<String>)>,
 }
 
 impl OpenCase {
     pub fn new(review: ReviewState) -> OpenCase {
         let rows = DocRows::build(&review.case, &review.analysis);
         let timeline = TimelineCache::build(&review.analysis.timeline);
+        let summary_facts = panels::summary_fact_lists(&review.analysis.facts);
         OpenCase {
             review,
             path: None,
@@ -183,7 +189,22 @@ impl OpenCase {
             axis: None,
             zoom_request: None,
             warnings: Vec::new(),
+            letter_cache: None,
+            summary_facts,
         }
+    }
+
+    /// The letter preview text, cached until the review changes.
+    pub fn letter_preview(&mut self) -> &str {
+        let stamp = self.review.audit.len();
+        if self
+            .letter_cache
+            .as_ref()
+            .is_none_or(|(at, _)| *at != stamp)
+        {
+            self.letter_cache = Some((stamp, letter_text(&self.review)));
+        }
+        self.letter_cache.as_ref().map_or("", |(_, t)| t.as_str())
     }
 
     /// The selected item's id.
@@ -411,12 +432,16 @@ impl Workstation {
                 analysis,
                 warnings,
             }) => {
-                self.open_case(case, analysis, Some(path.clone()), warnings, training);
+                self.open_case(*case, *analysis, Some(path.clone()), warnings, training);
                 self.info(format!("Opened {}", path.display()));
             }
             Ok(Loaded::Review(state)) => {
                 let is_autosave = path.extension().is_some_and(|e| e == "autosave");
-                let saved = if is_autosave { None } else { Some(path.clone()) };
+                let saved = if is_autosave {
+                    None
+                } else {
+                    Some(path.clone())
+                };
                 self.open_review(*state, saved.clone());
                 if let Some(open) = &mut self.open
                     && is_autosave
@@ -488,8 +513,13 @@ impl Workstation {
         if self.modal.is_none() {
             actions.extend(shortcuts::pressed(&ctx).into_iter().map(Action::Shortcut));
         }
-        let dropped: Vec<PathBuf> =
-            ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
         for path in dropped {
             actions.push(Action::OpenPath {
                 path,
@@ -638,8 +668,14 @@ impl Workstation {
     /// Writes the letter as plain text.
     pub fn export_to(&mut self, path: PathBuf) {
         let Some(open) = &self.open else { return };
-        let text = letter_text(&open.review);
-        match self.env.fs.write_atomic(&path, text.as_bytes()) {
+        let bytes = match letter::letter_bytes(&open.review, &path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.error(e);
+                return;
+            }
+        };
+        match self.env.fs.write_atomic(&path, &bytes) {
             Ok(()) => self.info(format!("Letter exported to {}", path.display())),
             Err(e) => self.error(format!("{}: cannot write the letter: {e}", path.display())),
         }
@@ -677,7 +713,9 @@ impl Workstation {
 
     /// Writes the autosave now if there is unsaved work.
     pub fn autosave_now(&mut self) {
-        let Some(target) = self.autosave_target() else { return };
+        let Some(target) = self.autosave_target() else {
+            return;
+        };
         let Some(open) = &self.open else { return };
         if !open.dirty {
             return;
@@ -786,7 +824,9 @@ impl Workstation {
             }
             Action::Finalize => {
                 let Some(open) = &self.open else { return };
-                let missing = open.review.missing_for_finalize(&self.settings.reviewer_name);
+                let missing = open
+                    .review
+                    .missing_for_finalize(&self.settings.reviewer_name);
                 if missing.is_empty() {
                     self.apply(Command::Finalize {
                         reviewer_name: self.settings.reviewer_name.clone(),
@@ -922,7 +962,11 @@ impl Workstation {
             }
             Shortcut::ZoomIn | Shortcut::ZoomOut => {
                 if let Some(open) = &mut self.open {
-                    open.zoom_request = Some(if s == Shortcut::ZoomIn { 1.5 } else { 1.0 / 1.5 });
+                    open.zoom_request = Some(if s == Shortcut::ZoomIn {
+                        1.5
+                    } else {
+                        1.0 / 1.5
+                    });
                 }
                 self.layout_focus(Pane::Timeline);
             }
@@ -945,10 +989,8 @@ impl Workstation {
                     open.origin = origin;
                 }
                 None => {
-                    let review = ReviewState::new(
-                        open.review.case.clone(),
-                        open.review.analysis.clone(),
-                    );
+                    let review =
+                        ReviewState::new(open.review.case.clone(), open.review.analysis.clone());
                     let origin = open.origin.clone();
                     *open = OpenCase::new(review);
                     open.origin = origin;
@@ -1078,6 +1120,9 @@ pub fn real_env(autosave_dir: Option<PathBuf>) -> Env {
 }
 
 mod backend;
+
+/// The real importers and engine (the window uses them; tests may too).
+pub use backend::real as real_backend;
 
 /// Opens the workstation window on `initial` (a letter, a records folder or
 /// a review file), or on the demo case.

@@ -5,7 +5,7 @@
 use egui::{Color32, RichText};
 
 use crate::assessment::{Answer, Decision};
-use crate::fact::{FactKind, Fact};
+use crate::fact::{Fact, FactKind};
 use crate::review::training;
 use crate::review::{Command, Mode, Status};
 
@@ -19,7 +19,10 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
     let sc = |s: Shortcut| shortcuts::label(&ctx, s);
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            if ui.add(egui::Button::new("Open…").shortcut_text(sc(Shortcut::Open))).clicked() {
+            if ui
+                .add(egui::Button::new("Open…").shortcut_text(sc(Shortcut::Open)))
+                .clicked()
+            {
                 actions.push(Action::Shortcut(Shortcut::Open));
             }
             if ui.button("Open records folder…").clicked() {
@@ -44,13 +47,19 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
             ui.separator();
             let has_case = ws.open.is_some();
             if ui
-                .add_enabled(has_case, egui::Button::new("Save").shortcut_text(sc(Shortcut::Save)))
+                .add_enabled(
+                    has_case,
+                    egui::Button::new("Save").shortcut_text(sc(Shortcut::Save)),
+                )
                 .clicked()
             {
                 actions.push(Action::Shortcut(Shortcut::Save));
             }
             if ui
-                .add_enabled(has_case, egui::Button::new("Save as…").shortcut_text(sc(Shortcut::SaveAs)))
+                .add_enabled(
+                    has_case,
+                    egui::Button::new("Save as…").shortcut_text(sc(Shortcut::SaveAs)),
+                )
                 .clicked()
             {
                 actions.push(Action::Shortcut(Shortcut::SaveAs));
@@ -70,10 +79,9 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
             }
         });
         ui.menu_button("Edit", |ui| {
-            let (can_undo, can_redo) = ws
-                .open
-                .as_ref()
-                .map_or((false, false), |o| (o.review.can_undo(), o.review.can_redo()));
+            let (can_undo, can_redo) = ws.open.as_ref().map_or((false, false), |o| {
+                (o.review.can_undo(), o.review.can_redo())
+            });
             let undo_text = ws
                 .open
                 .as_ref()
@@ -81,18 +89,27 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
                 .map(|l| format!("Undo: {}", short(l, 40)))
                 .unwrap_or_else(|| "Undo".into());
             if ui
-                .add_enabled(can_undo, egui::Button::new(undo_text).shortcut_text(sc(Shortcut::Undo)))
+                .add_enabled(
+                    can_undo,
+                    egui::Button::new(undo_text).shortcut_text(sc(Shortcut::Undo)),
+                )
                 .clicked()
             {
                 actions.push(Action::Shortcut(Shortcut::Undo));
             }
             if ui
-                .add_enabled(can_redo, egui::Button::new("Redo").shortcut_text(sc(Shortcut::Redo)))
+                .add_enabled(
+                    can_redo,
+                    egui::Button::new("Redo").shortcut_text(sc(Shortcut::Redo)),
+                )
                 .clicked()
             {
                 actions.push(Action::Shortcut(Shortcut::Redo));
             }
-            if ui.add(egui::Button::new("Search documents").shortcut_text(sc(Shortcut::Search))).clicked() {
+            if ui
+                .add(egui::Button::new("Search documents").shortcut_text(sc(Shortcut::Search)))
+                .clicked()
+            {
                 actions.push(Action::Shortcut(Shortcut::Search));
             }
         });
@@ -103,7 +120,10 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
                 }
             }
             ui.separator();
-            for (kind, name) in [(ThemeKind::Light, "Light theme"), (ThemeKind::Dark, "Dark theme")] {
+            for (kind, name) in [
+                (ThemeKind::Light, "Light theme"),
+                (ThemeKind::Dark, "Dark theme"),
+            ] {
                 if ui.radio(ws.settings.theme == kind, name).clicked() {
                     actions.push(Action::SetTheme(kind));
                 }
@@ -124,16 +144,25 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
         });
         ui.menu_button("Help", |ui| {
             ui.label(RichText::new("Keyboard shortcuts").strong());
-            egui::Grid::new("shortcut-help").striped(true).show(ui, |ui| {
-                for (_, keys, _, text) in shortcuts::TABLE {
-                    ui.label(ctx.format_shortcut(keys));
-                    ui.label(*text);
-                    ui.end_row();
-                }
-            });
+            egui::Grid::new("shortcut-help")
+                .striped(true)
+                .show(ui, |ui| {
+                    for (_, keys, _, text) in shortcuts::TABLE {
+                        ui.label(ctx.format_shortcut(keys));
+                        ui.label(*text);
+                        ui.end_row();
+                    }
+                });
         });
-        let training = ws.open.as_ref().is_some_and(|o| o.review.mode == Mode::Training);
-        let label = if training { "Training mode: on" } else { "Training mode" };
+        let training = ws
+            .open
+            .as_ref()
+            .is_some_and(|o| o.review.mode == Mode::Training);
+        let label = if training {
+            "Training mode: on"
+        } else {
+            "Training mode"
+        };
         if ui
             .add(egui::Button::new(label).selected(training))
             .on_hover_text(format!(
@@ -194,23 +223,47 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
                 .unwrap_or_else(|| "unknown".into())
         ));
         ui.separator();
-        let decided = open.review.items.iter().filter(|i| i.decision.is_some()).count();
-        ui.label(format!("Items: {} ({} decided)", open.review.items.len(), decided));
+        let decided = open
+            .review
+            .items
+            .iter()
+            .filter(|i| i.decision.is_some())
+            .count();
+        ui.label(format!(
+            "Items: {} ({} decided)",
+            open.review.items.len(),
+            decided
+        ));
         ui.separator();
         match meta.due_date() {
             Some(due) => {
                 let left = (due - today).num_days();
-                let (text, color) = if open.review.mode == Mode::Training || meta.decision_date.is_some() {
-                    (format!("Due {} ({})", due.format("%m/%d/%Y"), meta.priority), theme.weak_text)
-                } else if left < 0 {
-                    (format!("Due {} — {} days overdue", due.format("%m/%d/%Y"), -left), theme.not_met)
-                } else {
-                    let color = if left <= 3 { theme.not_documented } else { theme.text };
-                    (
-                        format!("Due {} — {left} days left ({})", due.format("%m/%d/%Y"), meta.priority),
-                        color,
-                    )
-                };
+                let (text, color) =
+                    if open.review.mode == Mode::Training || meta.decision_date.is_some() {
+                        (
+                            format!("Due {} ({})", due.format("%m/%d/%Y"), meta.priority),
+                            theme.weak_text,
+                        )
+                    } else if left < 0 {
+                        (
+                            format!("Due {} — {} days overdue", due.format("%m/%d/%Y"), -left),
+                            theme.not_met,
+                        )
+                    } else {
+                        let color = if left <= 3 {
+                            theme.not_documented
+                        } else {
+                            theme.text
+                        };
+                        (
+                            format!(
+                                "Due {} — {left} days left ({})",
+                                due.format("%m/%d/%Y"),
+                                meta.priority
+                            ),
+                            color,
+                        )
+                    };
                 ui.label(RichText::new(text).color(color));
             }
             None => {
@@ -239,14 +292,23 @@ pub fn status_bar(ui: &mut egui::Ui, ws: &Workstation, actions: &mut Vec<Action>
         if let Some(job) = &ws.job {
             let (p, text) = job.progress();
             ui.label(format!("Loading {}", job.path.display()));
-            ui.add(egui::ProgressBar::new(p).desired_width(180.0).text(text).animate(true));
+            ui.add(
+                egui::ProgressBar::new(p)
+                    .desired_width(180.0)
+                    .text(text)
+                    .animate(true),
+            );
             if ui.button("Cancel").clicked() {
                 actions.push(Action::CancelLoad);
             }
             ui.separator();
         }
         if let Some(m) = ws.messages.last() {
-            let color = if m.error { ws.theme().not_met } else { ws.theme().weak_text };
+            let color = if m.error {
+                ws.theme().not_met
+            } else {
+                ws.theme().weak_text
+            };
             ui.label(RichText::new(&m.text).color(color));
         }
     });
@@ -268,26 +330,48 @@ pub fn welcome(ui: &mut egui::Ui, _ws: &Workstation, actions: &mut Vec<Action>) 
     });
 }
 
-/// Short names of facts of a kind, without repeats.
-fn fact_list(open: &OpenCase, kind: FactKind, max: usize) -> Vec<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut out = Vec::new();
-    for f in open.review.analysis.facts.iter().filter(|f| f.kind == kind && f.is_positive()) {
-        let name = describe_fact(f);
-        if seen.insert(name.clone()) {
-            out.push(name);
-            if out.len() >= max {
-                break;
+/// The summary's fact lists: short names per kind, without repeats. Built
+/// once per case (see `OpenCase::summary_facts`).
+pub fn summary_fact_lists(facts: &[Fact]) -> Vec<(&'static str, Vec<String>)> {
+    const MAX: usize = 12;
+    let sections = [
+        ("Diagnoses", FactKind::Diagnosis),
+        ("Surgeries", FactKind::Surgery),
+        ("Imaging and studies", FactKind::Imaging),
+        ("Current complaints", FactKind::Symptom),
+        ("Examination", FactKind::ExamFinding),
+        ("Medications", FactKind::Medication),
+        ("Therapy and injections", FactKind::Therapy),
+        ("Work status", FactKind::WorkStatus),
+    ];
+    sections
+        .iter()
+        .map(|(title, kind)| {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut out = Vec::new();
+            for f in facts.iter().filter(|f| f.kind == *kind && f.is_positive()) {
+                let name = describe_fact(f);
+                if seen.insert(name.clone()) {
+                    out.push(name);
+                    if out.len() >= MAX {
+                        break;
+                    }
+                }
             }
-        }
-    }
-    out
+            (*title, out)
+        })
+        .filter(|(_, list)| !list.is_empty())
+        .collect()
 }
 
 fn describe_fact(f: &Fact) -> String {
     let mut s = f.concept.replace('_', " ");
     if let Some(r) = f.region {
-        s = format!("{s}, {}{}", f.side.map(|x| format!("{x} ")).unwrap_or_default(), r);
+        s = format!(
+            "{s}, {}{}",
+            f.side.map(|x| format!("{x} ")).unwrap_or_default(),
+            r
+        );
     }
     if let Some(d) = &f.detail {
         s = format!("{s} ({d})");
@@ -299,76 +383,96 @@ fn describe_fact(f: &Fact) -> String {
 }
 
 pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme) {
-    egui::ScrollArea::vertical().id_salt("summary-scroll").auto_shrink([false, false]).show(ui, |ui| {
-        let case = &open.review.case;
-        let m = &case.meta;
-        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%m/%d/%Y").to_string()).unwrap_or_else(|| "—".into());
-        egui::Grid::new("summary-grid").num_columns(2).striped(true).show(ui, |ui| {
-            for (k, v) in [
-                ("Case number", m.case_number.clone().unwrap_or_else(|| "—".into())),
-                ("Date of injury", date(m.date_of_injury)),
-                ("UR denial", date(m.ur_denial_date)),
-                ("Application received", date(m.application_received)),
-                ("Priority", m.priority.to_string()),
-                ("Due", date(m.due_date())),
-                ("Reviewer specialty", if case.reviewer.specialties.is_empty() { "—".into() } else { case.reviewer.specialties.join(", ") }),
-            ] {
-                ui.label(RichText::new(k).color(theme.weak_text));
-                ui.label(v);
-                ui.end_row();
+    egui::ScrollArea::vertical()
+        .id_salt("summary-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let case = &open.review.case;
+            let m = &case.meta;
+            let date = |d: Option<chrono::NaiveDate>| {
+                d.map(|d| d.format("%m/%d/%Y").to_string())
+                    .unwrap_or_else(|| "—".into())
+            };
+            egui::Grid::new("summary-grid")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (k, v) in [
+                        (
+                            "Case number",
+                            m.case_number.clone().unwrap_or_else(|| "—".into()),
+                        ),
+                        ("Date of injury", date(m.date_of_injury)),
+                        ("UR denial", date(m.ur_denial_date)),
+                        ("Application received", date(m.application_received)),
+                        ("Priority", m.priority.to_string()),
+                        ("Due", date(m.due_date())),
+                        (
+                            "Reviewer specialty",
+                            if case.reviewer.specialties.is_empty() {
+                                "—".into()
+                            } else {
+                                case.reviewer.specialties.join(", ")
+                            },
+                        ),
+                    ] {
+                        ui.label(RichText::new(k).color(theme.weak_text));
+                        ui.label(v);
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(6.0);
+            ui.label(RichText::new("Disputed items").strong());
+            for item in &case.items {
+                let category = open
+                    .review
+                    .assessment(item.id)
+                    .map(|a| a.request.category.label())
+                    .unwrap_or("");
+                ui.label(format!("{} {} — {category}", item.id, item.disputed_text()));
             }
-        });
-        ui.add_space(6.0);
-        ui.label(RichText::new("Disputed items").strong());
-        for item in &case.items {
-            let category = open
-                .review
-                .assessment(item.id)
-                .map(|a| a.request.category.label())
-                .unwrap_or("");
-            ui.label(format!("{} {} — {category}", item.id, item.disputed_text()));
-        }
-        for (title, kind) in [
-            ("Diagnoses", FactKind::Diagnosis),
-            ("Surgeries", FactKind::Surgery),
-            ("Imaging and studies", FactKind::Imaging),
-            ("Current complaints", FactKind::Symptom),
-            ("Examination", FactKind::ExamFinding),
-            ("Medications", FactKind::Medication),
-            ("Therapy and injections", FactKind::Therapy),
-            ("Work status", FactKind::WorkStatus),
-        ] {
-            let list = fact_list(open, kind, 12);
-            if !list.is_empty() {
+            for (title, list) in &open.summary_facts {
                 ui.add_space(4.0);
-                ui.label(RichText::new(title).strong());
-                for s in list {
-                    ui.label(format!("• {s}"));
+                ui.label(RichText::new(*title).strong());
+                for item in list {
+                    ui.label(format!("• {item}"));
                 }
             }
-        }
-        ui.add_space(6.0);
-        ui.label(RichText::new(format!("Records ({})", case.documents.len())).strong());
-        for d in case.documents.iter().take(200) {
-            ui.label(format!(
-                "{} — {} ({})",
-                d.title,
-                d.kind,
-                d.date.map(|x| x.format("%m/%d/%Y").to_string()).unwrap_or_else(|| "undated".into())
-            ));
-        }
-        if case.documents.len() > 200 {
-            ui.label(format!("… and {} more (see Documents)", case.documents.len() - 200));
-        }
-        let warnings: Vec<&String> = open.warnings.iter().chain(&open.review.analysis.warnings).collect();
-        if !warnings.is_empty() {
             ui.add_space(6.0);
-            ui.label(RichText::new("Notes on the analysis").strong().color(theme.not_documented));
-            for w in warnings {
-                ui.label(format!("• {w}"));
+            ui.label(RichText::new(format!("Records ({})", case.documents.len())).strong());
+            for d in case.documents.iter().take(200) {
+                ui.label(format!(
+                    "{} — {} ({})",
+                    d.title,
+                    d.kind,
+                    d.date
+                        .map(|x| x.format("%m/%d/%Y").to_string())
+                        .unwrap_or_else(|| "undated".into())
+                ));
             }
-        }
-    });
+            if case.documents.len() > 200 {
+                ui.label(format!(
+                    "… and {} more (see Documents)",
+                    case.documents.len() - 200
+                ));
+            }
+            let warnings: Vec<&String> = open
+                .warnings
+                .iter()
+                .chain(&open.review.analysis.warnings)
+                .collect();
+            if !warnings.is_empty() {
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new("Notes on the analysis")
+                        .strong()
+                        .color(theme.not_documented),
+                );
+                for w in warnings {
+                    ui.label(format!("• {w}"));
+                }
+            }
+        });
 }
 
 /// The item selector shared by checklist and decision panels.
@@ -381,9 +485,16 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
                 .item(item.item)
                 .map(|x| short(x.disputed_text(), 34))
                 .unwrap_or_default();
-            let mark = if item.decision.is_some() { "Decided: " } else { "" };
+            let mark = if item.decision.is_some() {
+                "Decided: "
+            } else {
+                ""
+            };
             let resp = ui
-                .selectable_label(i == open.selected_item, format!("{mark}Item {}: {text}", item.item))
+                .selectable_label(
+                    i == open.selected_item,
+                    format!("{mark}Item {}: {text}", item.item),
+                )
                 .on_hover_text("Select this disputed item (Ctrl+Up/Down)");
             if resp.clicked() {
                 actions.push(Action::SelectItem(i));
@@ -415,114 +526,211 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
         ui.label("The engine has no assessment for this item.");
         return;
     };
-    let Some(item_review) = review.item_review(id) else { return };
+    let Some(item_review) = review.item_review(id) else {
+        return;
+    };
     let read_only = review.is_read_only();
-    egui::ScrollArea::vertical().id_salt("checklist-scroll").auto_shrink([false, false]).show(ui, |ui| {
-        // Request.
-        let req = &assessment.request;
-        ui.label(RichText::new(format!("Request: {}", req.text)).strong());
-        let mut parts = vec![req.category.label().to_string()];
-        if let Some(m) = &req.modality { parts.push(m.clone()); }
-        if let Some(r) = req.region { parts.push(format!("{}{}", req.side.map(|s| format!("{s} ")).unwrap_or_default(), r)); }
-        if let Some(d) = &req.drug { parts.push(d.clone()); }
-        if let Some(s) = &req.strength { parts.push(s.clone()); }
-        if let Some(q) = req.quantity { parts.push(format!("#{q}")); }
-        if let Some(v) = req.visits { parts.push(format!("{v} visits")); }
-        if let Some(f) = &req.frequency { parts.push(f.clone()); }
-        if let Some(d) = req.duration_days { parts.push(format!("{d} days")); }
-        if let Some(d) = req.retrospective_date { parts.push(format!("retrospective, DOS {}", d.format("%m/%d/%Y"))); }
-        ui.label(RichText::new(parts.join(" · ")).color(theme.weak_text));
-        ui.add_space(4.0);
-        // Guideline.
-        match &assessment.guideline {
-            Some(g) => {
-                ui.label(RichText::new(format!("Guideline: {}", g.title)).strong());
-                ui.label(format!("Citation: {}", g.citation));
-                ui.label(RichText::new(format!("Why this guideline: {}", g.why)).color(theme.weak_text));
+    egui::ScrollArea::vertical()
+        .id_salt("checklist-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            // Request.
+            let req = &assessment.request;
+            ui.label(RichText::new(format!("Request: {}", req.text)).strong());
+            let mut parts = vec![req.category.label().to_string()];
+            if let Some(m) = &req.modality {
+                parts.push(m.clone());
             }
-            None => {
-                ui.label(RichText::new("No guideline in the library addresses this request.").color(theme.not_documented));
+            if let Some(r) = req.region {
+                parts.push(format!(
+                    "{}{}",
+                    req.side.map(|s| format!("{s} ")).unwrap_or_default(),
+                    r
+                ));
             }
-        }
-        ui.add_space(4.0);
-        // Live suggestion.
-        if hide {
-            ui.label(RichText::new("Suggested decision: hidden in training mode").italics().color(theme.weak_text));
-        } else if let Some(s) = review.current_suggestion(id) {
-            let changed = s.decision != assessment.suggestion.decision;
-            let color = if s.decision == Decision::MedicallyNecessary { theme.met } else { theme.not_met };
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Suggested decision:");
-                ui.label(RichText::new(s.decision.label()).strong().color(color));
-                if changed {
-                    ui.label(RichText::new(format!("(changed by your answers; the engine said {})", assessment.suggestion.decision)).small());
+            if let Some(d) = &req.drug {
+                parts.push(d.clone());
+            }
+            if let Some(s) = &req.strength {
+                parts.push(s.clone());
+            }
+            if let Some(q) = req.quantity {
+                parts.push(format!("#{q}"));
+            }
+            if let Some(v) = req.visits {
+                parts.push(format!("{v} visits"));
+            }
+            if let Some(f) = &req.frequency {
+                parts.push(f.clone());
+            }
+            if let Some(d) = req.duration_days {
+                parts.push(format!("{d} days"));
+            }
+            if let Some(d) = req.retrospective_date {
+                parts.push(format!("retrospective, DOS {}", d.format("%m/%d/%Y")));
+            }
+            ui.label(RichText::new(parts.join(" · ")).color(theme.weak_text));
+            ui.add_space(4.0);
+            // Guideline.
+            match &assessment.guideline {
+                Some(g) => {
+                    ui.label(RichText::new(format!("Guideline: {}", g.title)).strong());
+                    ui.label(format!("Citation: {}", g.citation));
+                    ui.label(
+                        RichText::new(format!("Why this guideline: {}", g.why))
+                            .color(theme.weak_text),
+                    );
                 }
-            });
-            for r in &s.reasons {
-                ui.label(RichText::new(format!("• {r}")).small());
-            }
-            if let Some(a) = &s.alternative {
-                ui.label(RichText::new(format!("Would be supported: {a}")).small());
-            }
-        }
-        ui.separator();
-        ui.label(RichText::new("Criteria — J/K to move, 1 met · 2 not met · 3 not documented").small().color(theme.weak_text));
-        for (ci, (c, result)) in item_review.criteria.iter().zip(&assessment.criteria).enumerate() {
-            let selected = ci == open.selected_criterion;
-            let frame = if selected {
-                egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, Color32::from(theme.accent)))
-            } else {
-                egui::Frame::group(ui.style())
-            };
-            frame.show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                let q = ui.add(egui::Label::new(RichText::new(&result.question).strong()).sense(egui::Sense::click()));
-                if q.clicked() {
-                    actions.push(Action::SelectCriterion(ci));
+                None => {
+                    ui.label(
+                        RichText::new("No guideline in the library addresses this request.")
+                            .color(theme.not_documented),
+                    );
                 }
+            }
+            ui.add_space(4.0);
+            // Live suggestion.
+            if hide {
+                ui.label(
+                    RichText::new("Suggested decision: hidden in training mode")
+                        .italics()
+                        .color(theme.weak_text),
+                );
+            } else if let Some(s) = review.current_suggestion(id) {
+                let changed = s.decision != assessment.suggestion.decision;
+                let color = if s.decision == Decision::MedicallyNecessary {
+                    theme.met
+                } else {
+                    theme.not_met
+                };
                 ui.horizontal_wrapped(|ui| {
-                    if !hide {
-                        ui.label(RichText::new(format!("Engine: {}", result.answer)).color(theme.answer_color(result.answer)));
-                        ui.separator();
+                    ui.label("Suggested decision:");
+                    ui.label(RichText::new(s.decision.label()).strong().color(color));
+                    if changed {
+                        ui.label(
+                            RichText::new(format!(
+                                "(changed by your answers; the engine said {})",
+                                assessment.suggestion.decision
+                            ))
+                            .small(),
+                        );
                     }
-                    ui.label("Answer:");
-                    for (n, a) in Answer::ALL.iter().enumerate() {
-                        let text = RichText::new(format!("{} {}", n + 1, a.label()));
-                        let text = if c.answer == *a { text.strong().color(theme.answer_color(*a)) } else { text };
-                        let resp = ui.add_enabled(!read_only, egui::Button::new(text).selected(c.answer == *a));
-                        if resp.clicked() && c.answer != *a {
-                            actions.push(Action::SelectCriterion(ci));
-                            actions.push(Action::SetAnswer { item: id, criterion: c.id.clone(), answer: *a });
+                });
+                for r in &s.reasons {
+                    ui.label(RichText::new(format!("• {r}")).small());
+                }
+                if let Some(a) = &s.alternative {
+                    ui.label(RichText::new(format!("Would be supported: {a}")).small());
+                }
+            }
+            ui.separator();
+            ui.label(
+                RichText::new("Criteria — J/K to move, 1 met · 2 not met · 3 not documented")
+                    .small()
+                    .color(theme.weak_text),
+            );
+            for (ci, (c, result)) in item_review
+                .criteria
+                .iter()
+                .zip(&assessment.criteria)
+                .enumerate()
+            {
+                let selected = ci == open.selected_criterion;
+                let frame = if selected {
+                    egui::Frame::group(ui.style())
+                        .stroke(egui::Stroke::new(2.0, Color32::from(theme.accent)))
+                } else {
+                    egui::Frame::group(ui.style())
+                };
+                frame.show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    let q = ui.add(
+                        egui::Label::new(RichText::new(&result.question).strong())
+                            .sense(egui::Sense::click()),
+                    );
+                    if q.clicked() {
+                        actions.push(Action::SelectCriterion(ci));
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        if !hide {
+                            ui.label(
+                                RichText::new(format!("Engine: {}", result.answer))
+                                    .color(theme.answer_color(result.answer)),
+                            );
+                            ui.separator();
+                        }
+                        ui.label("Answer:");
+                        for (n, a) in Answer::ALL.iter().enumerate() {
+                            let text = RichText::new(format!("{} {}", n + 1, a.label()));
+                            let text = if c.answer == *a {
+                                text.strong().color(theme.answer_color(*a))
+                            } else {
+                                text
+                            };
+                            let resp = ui.add_enabled(
+                                !read_only,
+                                egui::Button::new(text).selected(c.answer == *a),
+                            );
+                            if resp.clicked() && c.answer != *a {
+                                actions.push(Action::SelectCriterion(ci));
+                                actions.push(Action::SetAnswer {
+                                    item: id,
+                                    criterion: c.id.clone(),
+                                    answer: *a,
+                                });
+                            }
+                        }
+                    });
+                    if review.is_override(id, c) {
+                        match &c.override_reason {
+                            Some(r) => {
+                                ui.label(RichText::new(format!("Override reason: {r}")).italics());
+                            }
+                            None => {
+                                ui.label(
+                                    RichText::new("Override without a reason — needed to finalize")
+                                        .color(theme.not_met),
+                                );
+                            }
+                        }
+                    }
+                    if !hide {
+                        if !result.note.is_empty() {
+                            ui.label(RichText::new(&result.note).small().color(theme.weak_text));
+                        }
+                        for e in &result.evidence {
+                            let doc = review.case.document(e.doc);
+                            let title = doc.map(|d| d.title.as_str()).unwrap_or("record");
+                            let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
+                            let link = ui
+                                .link(
+                                    RichText::new(format!(
+                                        "“{}” — {title}{date}",
+                                        short(e.quote.trim(), 220)
+                                    ))
+                                    .small(),
+                                )
+                                .on_hover_text("Show this sentence in the documents");
+                            if link.clicked() {
+                                actions.push(Action::ShowSource {
+                                    doc: e.doc,
+                                    span: e.span,
+                                });
+                            }
                         }
                     }
                 });
-                if review.is_override(id, c) {
-                    match &c.override_reason {
-                        Some(r) => { ui.label(RichText::new(format!("Override reason: {r}")).italics()); }
-                        None => { ui.label(RichText::new("Override without a reason — needed to finalize").color(theme.not_met)); }
-                    }
-                }
-                if !hide {
-                    if !result.note.is_empty() {
-                        ui.label(RichText::new(&result.note).small().color(theme.weak_text));
-                    }
-                    for e in &result.evidence {
-                        let doc = review.case.document(e.doc);
-                        let title = doc.map(|d| d.title.as_str()).unwrap_or("record");
-                        let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
-                        let link = ui.link(RichText::new(format!("“{}” — {title}{date}", short(e.quote.trim(), 220))).small())
-                            .on_hover_text("Show this sentence in the documents");
-                        if link.clicked() {
-                            actions.push(Action::ShowSource { doc: e.doc, span: e.span });
-                        }
-                    }
-                }
-            });
-        }
-    });
+            }
+        });
 }
 
-pub fn decision(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, settings: &Settings, actions: &mut Vec<Action>) {
+pub fn decision(
+    ui: &mut egui::Ui,
+    open: &mut OpenCase,
+    theme: &Theme,
+    settings: &Settings,
+    actions: &mut Vec<Action>,
+) {
     if open.review.items.is_empty() {
         ui.label("This case has no disputed items.");
         return;
@@ -542,7 +750,11 @@ pub fn decision(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, settings:
                     ));
                 }
                 ui.label(RichText::new("Read-only.").color(theme.weak_text));
-                if ui.button("Amend…").on_hover_text("Reopen the finalized review; the reason is logged").clicked() {
+                if ui
+                    .button("Amend…")
+                    .on_hover_text("Reopen the finalized review; the reason is logged")
+                    .clicked()
+                {
                     actions.push(Action::AskAmend);
                 }
             }
@@ -552,7 +764,11 @@ pub fn decision(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, settings:
                 } else {
                     format!("signs as {}", settings.reviewer_name)
                 };
-                if ui.button("Finalize and sign").on_hover_text(signer).clicked() {
+                if ui
+                    .button("Finalize and sign")
+                    .on_hover_text(signer)
+                    .clicked()
+                {
                     actions.push(Action::Finalize);
                 }
             }
@@ -564,7 +780,9 @@ pub fn decision(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, settings:
     let Some(id) = open.item_id() else { return };
     let hide = open.hide_engine();
     let review = &open.review;
-    let Some(item) = review.item_review(id) else { return };
+    let Some(item) = review.item_review(id) else {
+        return;
+    };
     let read_only = review.is_read_only();
     egui::ScrollArea::vertical().id_salt("decision-scroll").auto_shrink([false, false]).show(ui, |ui| {
         let suggestion = if hide { None } else { review.current_suggestion(id) };
@@ -629,22 +847,43 @@ pub fn decision(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, settings:
     });
 }
 
-pub fn letter(ui: &mut egui::Ui, open: &OpenCase) {
-    let text = super::letter_text(&open.review);
-    egui::ScrollArea::vertical().id_salt("letter-scroll").auto_shrink([false, false]).show(ui, |ui| {
-        ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
-    });
+pub fn letter(ui: &mut egui::Ui, open: &mut OpenCase) {
+    if open.hide_engine() {
+        ui.label("The letter preview is hidden in training mode until you reveal: it would show the suggested decisions.");
+        return;
+    }
+    let text = open.letter_preview().to_string();
+    egui::ScrollArea::vertical()
+        .id_salt("letter-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
+        });
 }
 
-pub fn training(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, session: &[training::CaseScore], actions: &mut Vec<Action>) {
+pub fn training(
+    ui: &mut egui::Ui,
+    open: &mut OpenCase,
+    theme: &Theme,
+    session: &[training::CaseScore],
+    actions: &mut Vec<Action>,
+) {
     if open.review.mode != Mode::Training {
         ui.label("Training mode is off. Turn it on (toolbar or Ctrl+Shift+T) to work this case as an exercise: the engine's suggestions and the expert's decisions stay hidden until you reveal them.");
         session_summary(ui, session, theme);
         return;
     }
     if !open.revealed {
-        let decided = open.review.items.iter().filter(|i| i.decision.is_some()).count();
-        ui.label(format!("Answer the criteria and decide each item, then reveal. Decided: {decided} of {}.", open.review.items.len()));
+        let decided = open
+            .review
+            .items
+            .iter()
+            .filter(|i| i.decision.is_some())
+            .count();
+        ui.label(format!(
+            "Answer the criteria and decide each item, then reveal. Decided: {decided} of {}.",
+            open.review.items.len()
+        ));
         if ui.button("Reveal engine and expert").clicked() {
             actions.push(Action::Reveal);
         }
@@ -654,51 +893,78 @@ pub fn training(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, session: 
     let score = training::score(&open.review);
     let (agree, judged) = score.points();
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("Score: {agree} of {judged} items match the expert")).heading());
+        ui.label(
+            RichText::new(format!("Score: {agree} of {judged} items match the expert")).heading(),
+        );
         if ui.button("Add this case to the session summary").clicked() {
             actions.push(Action::RecordScore);
         }
     });
-    egui::ScrollArea::vertical().id_salt("training-scroll").auto_shrink([false, false]).show(ui, |ui| {
-        for item in &score.items {
-            ui.separator();
-            ui.label(RichText::new(format!("{} {}", item.item, item.text)).strong());
-            egui::Grid::new(("reveal", item.item.0)).striped(true).num_columns(4).show(ui, |ui| {
-                ui.label("");
-                ui.label(RichText::new("Trainee").strong());
-                ui.label(RichText::new("Engine").strong());
-                ui.label(RichText::new("Expert").strong());
-                ui.end_row();
-                ui.label("Decision");
-                ui.label(item.trainee.map(|d| d.label()).unwrap_or("—"));
-                ui.label(item.engine.label());
-                let expert = item.expert.map(|d| d.label()).unwrap_or("not published");
-                let color = match item.trainee_agrees_with_expert() {
-                    Some(true) => theme.met,
-                    Some(false) => theme.not_met,
-                    None => theme.weak_text,
-                };
-                ui.label(RichText::new(expert).color(color));
-                ui.end_row();
-                for c in &item.criteria {
-                    ui.label(short(&c.question, 60));
-                    ui.label(RichText::new(c.trainee.label()).color(theme.answer_color(c.trainee)));
-                    ui.label(RichText::new(c.engine.label()).color(theme.answer_color(c.engine)));
-                    ui.label("—");
-                    ui.end_row();
+    egui::ScrollArea::vertical()
+        .id_salt("training-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for item in &score.items {
+                ui.separator();
+                ui.label(RichText::new(format!("{} {}", item.item, item.text)).strong());
+                egui::Grid::new(("reveal", item.item.0))
+                    .striped(true)
+                    .num_columns(4)
+                    .show(ui, |ui| {
+                        ui.label("");
+                        ui.label(RichText::new("Trainee").strong());
+                        ui.label(RichText::new("Engine").strong());
+                        ui.label(RichText::new("Expert").strong());
+                        ui.end_row();
+                        ui.label("Decision");
+                        ui.label(item.trainee.map(|d| d.label()).unwrap_or("—"));
+                        ui.label(item.engine.label());
+                        let expert = item.expert.map(|d| d.label()).unwrap_or("not published");
+                        let color = match item.trainee_agrees_with_expert() {
+                            Some(true) => theme.met,
+                            Some(false) => theme.not_met,
+                            None => theme.weak_text,
+                        };
+                        ui.label(RichText::new(expert).color(color));
+                        ui.end_row();
+                        for c in &item.criteria {
+                            ui.label(short(&c.question, 60));
+                            ui.label(
+                                RichText::new(c.trainee.label())
+                                    .color(theme.answer_color(c.trainee)),
+                            );
+                            ui.label(
+                                RichText::new(c.engine.label()).color(theme.answer_color(c.engine)),
+                            );
+                            ui.label("—");
+                            ui.end_row();
+                        }
+                    });
+                ui.label(
+                    RichText::new(format!(
+                        "Criteria agreement with the engine: {:.0}%",
+                        item.criteria_agreement() * 100.0
+                    ))
+                    .small(),
+                );
+                if let Some(r) = open
+                    .review
+                    .case
+                    .reference
+                    .as_ref()
+                    .and_then(|r| r.for_item(item.item))
+                {
+                    egui::CollapsingHeader::new("Expert's rationale")
+                        .id_salt(("expert", item.item.0))
+                        .show(ui, |ui| {
+                            ui.label(&r.guideline_line);
+                            ui.label(&r.rationale);
+                        });
                 }
-            });
-            ui.label(RichText::new(format!("Criteria agreement with the engine: {:.0}%", item.criteria_agreement() * 100.0)).small());
-            if let Some(r) = open.review.case.reference.as_ref().and_then(|r| r.for_item(item.item)) {
-                egui::CollapsingHeader::new("Expert's rationale").id_salt(("expert", item.item.0)).show(ui, |ui| {
-                    ui.label(&r.guideline_line);
-                    ui.label(&r.rationale);
-                });
             }
-        }
-        ui.separator();
-        session_summary(ui, session, theme);
-    });
+            ui.separator();
+            session_summary(ui, session, theme);
+        });
 }
 
 fn session_summary(ui: &mut egui::Ui, session: &[training::CaseScore], theme: &Theme) {
@@ -714,7 +980,9 @@ fn session_summary(ui: &mut egui::Ui, session: &[training::CaseScore], theme: &T
         s.agreed,
         s.judged,
         s.agreement * 100.0,
-        s.kappa.map(|k| format!("{k:.2}")).unwrap_or_else(|| "undefined (one class only)".into())
+        s.kappa
+            .map(|k| format!("{k:.2}"))
+            .unwrap_or_else(|| "undefined (one class only)".into())
     ));
     for c in session {
         let (a, j) = c.points();
@@ -724,7 +992,9 @@ fn session_summary(ui: &mut egui::Ui, session: &[training::CaseScore], theme: &T
 
 /// Draws the open dialog, if any, and turns its buttons into actions.
 pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action>) {
-    let Some(mut modal) = ws.modal.take() else { return };
+    let Some(mut modal) = ws.modal.take() else {
+        return;
+    };
     let mut close = false;
     let enter = ctx.input(|i| i.key_pressed(egui::Key::Enter));
     let escape = ctx.input(|i| i.key_pressed(egui::Key::Escape));

@@ -9,7 +9,9 @@ use super::{Action, Pane, Workstation};
 
 /// Sets up the view named by `IMRDESK_VIEW` (nothing when unset).
 pub fn configure(ws: &mut Workstation) {
-    let Ok(view) = std::env::var("IMRDESK_VIEW") else { return };
+    let Ok(view) = std::env::var("IMRDESK_VIEW") else {
+        return;
+    };
     set_up(ws, view.trim());
 }
 
@@ -37,7 +39,13 @@ pub fn set_up(ws: &mut Workstation, view: &str) {
             let fact = ws
                 .open
                 .as_ref()
-                .and_then(|o| o.review.analysis.facts.iter().position(|f| f.certainty == crate::fact::Certainty::Negated))
+                .and_then(|o| {
+                    o.review
+                        .analysis
+                        .facts
+                        .iter()
+                        .position(|f| f.certainty == crate::fact::Certainty::Negated)
+                })
                 .or(Some(0));
             if let Some(f) = fact {
                 ws.handle(Action::SelectFact(f));
@@ -53,11 +61,19 @@ pub fn set_up(ws: &mut Workstation, view: &str) {
             let target = ws.open.as_ref().and_then(|o| {
                 let item = o.review.items.first()?;
                 let c = item.criteria.first()?;
-                let other = if c.answer == Answer::Met { Answer::NotMet } else { Answer::Met };
+                let other = if c.answer == Answer::Met {
+                    Answer::NotMet
+                } else {
+                    Answer::Met
+                };
                 Some((item.item, c.id.clone(), other))
             });
             if let Some((item, criterion, answer)) = target {
-                ws.handle(Action::SetAnswer { item, criterion, answer });
+                ws.handle(Action::SetAnswer {
+                    item,
+                    criterion,
+                    answer,
+                });
                 if let Some(super::Modal::OverrideReason { reason, .. }) = &mut ws.modal {
                     *reason = "Flexion-extension films in the chart show motion".into();
                 }

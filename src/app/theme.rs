@@ -125,11 +125,23 @@ impl Theme {
             style.spacing.item_spacing = spacing;
             style.spacing.interact_size.y = (body + 6.0).max(20.0);
             style.text_styles = [
-                (TextStyle::Heading, FontId::new(heading, FontFamily::Proportional)),
+                (
+                    TextStyle::Heading,
+                    FontId::new(heading, FontFamily::Proportional),
+                ),
                 (TextStyle::Body, FontId::new(body, FontFamily::Proportional)),
-                (TextStyle::Button, FontId::new(body, FontFamily::Proportional)),
-                (TextStyle::Small, FontId::new(small, FontFamily::Proportional)),
-                (TextStyle::Monospace, FontId::new(mono, FontFamily::Monospace)),
+                (
+                    TextStyle::Button,
+                    FontId::new(body, FontFamily::Proportional),
+                ),
+                (
+                    TextStyle::Small,
+                    FontId::new(small, FontFamily::Proportional),
+                ),
+                (
+                    TextStyle::Monospace,
+                    FontId::new(mono, FontFamily::Monospace),
+                ),
             ]
             .into();
         });
@@ -199,7 +211,8 @@ mod tests {
             assert!(parsed.is_ok(), "{kind:?}: {:?}", parsed.err());
         }
         assert!(
-            Theme::load(ThemeKind::Presentation).body_size > Theme::load(ThemeKind::Light).body_size
+            Theme::load(ThemeKind::Presentation).body_size
+                > Theme::load(ThemeKind::Light).body_size
         );
     }
 }

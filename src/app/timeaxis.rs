@@ -85,9 +85,7 @@ impl TimeAxis {
     pub fn ticks(&self, width: f32, min_px: f32) -> Vec<(f64, String)> {
         let (a, b) = self.visible(width);
         let days_per_min = f64::from(min_px) / self.px_per_day;
-        let step_months: Option<u32> = if days_per_min <= 1.0 {
-            None
-        } else if days_per_min <= 7.0 {
+        let step_months: Option<u32> = if days_per_min <= 7.0 {
             None
         } else if days_per_min <= 28.0 {
             Some(1)
@@ -225,7 +223,12 @@ mod tests {
             assert!(axis.x_of(w[1].0) - axis.x_of(w[0].0) >= 69.0);
         }
         let close = TimeAxis::fit(d(2016, 3, 1), d(2016, 3, 20), 0.0, 900.0);
-        assert!(close.ticks(900.0, 70.0).iter().any(|(_, l)| l.starts_with("03/")));
+        assert!(
+            close
+                .ticks(900.0, 70.0)
+                .iter()
+                .any(|(_, l)| l.starts_with("03/"))
+        );
     }
 
     #[test]

@@ -41,13 +41,25 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
     let events = &open.review.analysis.timeline.events;
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("{} events", events.len())).color(theme.weak_text));
-        if ui.button("Fit all").on_hover_text("Show the whole history").clicked() {
+        if ui
+            .button("Fit all")
+            .on_hover_text("Show the whole history")
+            .clicked()
+        {
             open.axis = None;
         }
-        if ui.button("Zoom in").on_hover_text("Zoom in (Ctrl+=)").clicked() {
+        if ui
+            .button("Zoom in")
+            .on_hover_text("Zoom in (Ctrl+=)")
+            .clicked()
+        {
             open.zoom_request = Some(1.5);
         }
-        if ui.button("Zoom out").on_hover_text("Zoom out (Ctrl+-)").clicked() {
+        if ui
+            .button("Zoom out")
+            .on_hover_text("Zoom out (Ctrl+-)")
+            .clicked()
+        {
             open.zoom_request = Some(1.0 / 1.5);
         }
         ui.label(
@@ -89,7 +101,11 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
     }
     if response.hovered() {
         let (scroll, pinch, pointer) = ui.input(|i| {
-            (i.smooth_scroll_delta.y, i.zoom_delta(), i.pointer.hover_pos())
+            (
+                i.smooth_scroll_delta.y,
+                i.zoom_delta(),
+                i.pointer.hover_pos(),
+            )
         });
         let x = pointer.map(|p| p.x).unwrap_or(plot.center().x);
         if scroll != 0.0 {
@@ -113,7 +129,8 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
     // Lanes.
     for (i, lane) in Lane::ALL.iter().enumerate() {
         let top = rect.top() + axis_h + lane_h * i as f32;
-        let lane_rect = Rect::from_min_size(Pos2::new(rect.left(), top), vec2(rect.width(), lane_h));
+        let lane_rect =
+            Rect::from_min_size(Pos2::new(rect.left(), top), vec2(rect.width(), lane_h));
         if i % 2 == 0 {
             painter.rect_filled(lane_rect, 0.0, visuals.faint_bg_color);
         }
@@ -129,7 +146,10 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
     for (day, label) in axis.ticks(plot.width(), 90.0) {
         let x = axis.x_of(day);
         painter.line_segment(
-            [Pos2::new(x, rect.top() + axis_h - 4.0), Pos2::new(x, rect.bottom())],
+            [
+                Pos2::new(x, rect.top() + axis_h - 4.0),
+                Pos2::new(x, rect.bottom()),
+            ],
             Stroke::new(1.0, grid),
         );
         painter.text(
@@ -150,7 +170,10 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
             let x = axis.x_of(day_number(d));
             if x >= plot.left() && x <= plot.right() {
                 painter.line_segment(
-                    [Pos2::new(x, rect.top() + axis_h), Pos2::new(x, rect.bottom())],
+                    [
+                        Pos2::new(x, rect.top() + axis_h),
+                        Pos2::new(x, rect.bottom()),
+                    ],
                     Stroke::new(2.0, Color32::from(color)),
                 );
                 painter.text(

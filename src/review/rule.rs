@@ -8,10 +8,23 @@
 //! its reasons) is returned unchanged, so the two never disagree about the
 //! same inputs.
 
+use once_cell::sync::Lazy;
+
 use crate::assessment::{Answer, Decision, Suggestion};
 use crate::case::ItemId;
+use crate::guideline::Library;
 
 use super::{Mode, ReviewState};
+
+/// The built-in guideline library, loaded once: the engine's decision rules
+/// need the guideline itself, not only the stored assessment.
+static LIBRARY: Lazy<Result<Library, String>> =
+    Lazy::new(|| Library::builtin().map_err(|e| e.to_string()));
+
+/// The built-in library, or why it could not be loaded.
+pub fn library() -> Result<&'static Library, &'static str> {
+    LIBRARY.as_ref().map_err(|e| e.as_str())
+}
 
 /// Depth limit for following `depends_on` chains; a cycle in a damaged file
 /// must not recurse for ever.
@@ -27,40 +40,53 @@ pub(crate) fn suggest(state: &ReviewState, id: ItemId, depth: usize) -> Option<S
                 .engine_answer(id, &c.id)
                 .is_some_and(|a| a == c.answer)
         });
-    let mut suggestion = if unchanged {
+    let parent = state
+        .case
+        .item(id)
+        .and_then(|i| i.depends_on)
+        .or(assessment.request.depends_on)
+        .filter(|p| *p != id && depth < MAX_DEPENDENCY_DEPTH);
+    let parent_decision = parent.and_then(|p| {
+        state
+            .item_review(p)
+            .and_then(|r| r.decision)
+            .or_else(|| suggest(state, p, depth + 1).map(|s| s.decision))
+    });
+    let engine_rule = assessment
+        .guideline
+        .as_ref()
+        .and_then(|g| library().ok().filter(|lib| lib.get(&g.id).is_some()));
+    let mut suggestion = if unchanged && parent.is_none() {
         assessment.suggestion.clone()
+    } else if let Some(lib) = engine_rule {
+        let answers: Vec<Answer> = review.criteria.iter().map(|c| c.answer).collect();
+        crate::engine::suggest(lib, assessment, &answers, parent_decision)
     } else {
         from_answers(state, id)?
     };
-    if let Some(parent) = state.case.item(id).and_then(|i| i.depends_on)
-        && parent != id
-        && depth < MAX_DEPENDENCY_DEPTH
+    if let Some(parent) = parent
+        && parent_decision == Some(Decision::NotMedicallyNecessary)
     {
-        let parent_decision = state
-            .item_review(parent)
-            .and_then(|r| r.decision)
-            .or_else(|| suggest(state, parent, depth + 1).map(|s| s.decision));
-        if parent_decision == Some(Decision::NotMedicallyNecessary) {
-            let parent_text = state
-                .case
-                .item(parent)
-                .map(|i| i.disputed_text().to_string())
-                .unwrap_or_default();
-            suggestion = Suggestion {
-                decision: Decision::NotMedicallyNecessary,
-                reasons: vec![format!(
-                    "This service belongs to item {parent} ({parent_text}), which is not medically necessary."
-                )],
-                alternative: None,
-            };
-        }
+        let parent_text = state
+            .case
+            .item(parent)
+            .map(|i| i.disputed_text().to_string())
+            .unwrap_or_default();
+        suggestion = Suggestion {
+            decision: Decision::NotMedicallyNecessary,
+            reasons: vec![format!(
+                "This service belongs to item {parent} ({parent_text}), which is not medically necessary."
+            )],
+            alternative: None,
+        };
     }
     Some(suggestion)
 }
 
-/// The all-criteria rule: a request is supported when every criterion of its
-/// guideline is met; otherwise the criteria not met or not documented are
-/// the reasons.
+/// The all-criteria rule, for assessments whose guideline is not in the
+/// built-in library (loaded from elsewhere): a request is supported when
+/// every criterion is met; otherwise the criteria not met or not documented
+/// are the reasons.
 fn from_answers(state: &ReviewState, id: ItemId) -> Option<Suggestion> {
     let assessment = state.assessment(id)?;
     let review = state.item_review(id)?;
