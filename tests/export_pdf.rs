@@ -159,6 +159,8 @@ fn bookmarks_lead_to_sections_and_items() {
     let raw = String::from_utf8_lossy(&bytes);
     assert!(raw.contains("/Outlines"));
     assert!(raw.contains("/UseOutlines"));
+    assert!(raw.contains("/Lang (en-US)"));
+    assert!(raw.contains("/DisplayDocTitle true"));
     for title in [
         "(Documents reviewed)",
         "(Disputed items and decisions)",

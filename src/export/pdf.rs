@@ -717,6 +717,9 @@ pub fn render(content: &LetterContent) -> Result<Vec<u8>, ExportError> {
     let anchor_ids: Vec<Ref> = anchors.iter().map(|_| next()).collect();
     let mut catalog = pdf.catalog(catalog_id);
     catalog.pages(pages_id);
+    // Screen readers pick the language; viewers show the title, not the file name.
+    catalog.lang(TextStr("en-US"));
+    catalog.viewer_preferences().display_doc_title(true);
     if !anchors.is_empty() {
         catalog
             .outlines(outline_id)
