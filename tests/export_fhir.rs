@@ -151,6 +151,12 @@ fn validate(bundle: &Value) -> HashMap<String, Value> {
                 qi.get("text"),
                 "{ctx}: text of {link} differs"
             );
+            // qrs-1: an item carries answers or nested items, never neither.
+            assert!(
+                item["answer"].as_array().is_some_and(|a| !a.is_empty())
+                    || item["item"].as_array().is_some_and(|a| !a.is_empty()),
+                "{ctx}: qrs-1 on {link}"
+            );
             for answer in item["answer"].as_array().expect("answers") {
                 check_extensions(answer, &ctx);
                 match qi["type"].as_str() {
