@@ -30,10 +30,12 @@ pub enum ReviewMode {
     UtilizationReview,
 }
 
-/// Analyses a case with no extracted facts beyond what the guideline phrases
-/// find in the records. Use [`analyze_with_facts`] to add the extractor's facts.
+/// Analyses a case: extracts its facts and timeline, then assesses every
+/// disputed item.
 pub fn analyze(case: &Case, library: &Library) -> Analysis {
-    analyze_with_facts(case, library, Vec::new(), Timeline::default())
+    let facts = crate::extract::extract_case(case);
+    let timeline = crate::timeline::build(case, &facts);
+    analyze_with_facts(case, library, facts, timeline)
 }
 
 /// Analyses a case given the extractor's facts and timeline: every disputed

@@ -9,9 +9,11 @@ use crate::fact::FactKind;
 use super::GuidelineError;
 use super::schema::{Guideline, Rule};
 
-/// The (kind, concept) pairs a `Fact` rule may name: the extractor's
-/// vocabulary. Medication facts use the generic drug name as concept, so any
-/// concept is accepted for that kind.
+/// The (kind, concept) pairs the guideline rules were written against, from
+/// the extractor's brief. Validation checks rules against the extractor's own
+/// `extract::vocabulary()`; this list lets a test show that every concept the
+/// rules rely on is one the extractor emits. Medication facts use the generic
+/// drug name as concept, so any concept is accepted for that kind.
 pub fn known_concepts() -> &'static [(FactKind, &'static str)] {
     use FactKind::*;
     &[
@@ -82,7 +84,7 @@ pub fn known_concepts() -> &'static [(FactKind, &'static str)] {
         (Surgery, "meniscectomy"),
         (Surgery, "arthroplasty"),
         (FunctionalImprovement, "functional_improvement"),
-        (FunctionalImprovement, "failed_conservative_care"),
+        (Therapy, "failed_conservative_care"),
         (PainScore, "pain_score"),
         (WorkStatus, "ttd"),
         (WorkStatus, "modified_duty"),
@@ -114,7 +116,7 @@ pub fn known_concepts() -> &'static [(FactKind, &'static str)] {
 
 fn concept_known(kind: FactKind, concept: &str) -> bool {
     kind == FactKind::Medication
-        || known_concepts()
+        || crate::extract::vocabulary()
             .iter()
             .any(|(k, c)| *k == kind && *c == concept)
 }
