@@ -42,6 +42,9 @@ pub(crate) mod role {
     pub const POSITIVE: u32 = 1 << 15;
     /// "denied": the patient's denial, or a UR denial in a UR sentence.
     pub const DENIED: u32 = 1 << 16;
+    /// A comma: ends a post-trigger's reach back ("spasm, range of motion
+    /// within normal limits" does not deny the spasm).
+    pub const COMMA: u32 = 1 << 17;
 }
 
 use role::*;
@@ -79,9 +82,12 @@ const TRIGGERS: &[(u32, &str)] = &[
     ),
     (
         HYP_PRE,
-        "if, unless, should, rule out, r/o, possible, possibly, suspected, suspect, suspicion of, probable, questionable, concern for, risk of, risk for, at risk for, at risk of, in case of, prevent, prevention of, prophylaxis, prophylactic, to avoid, protect against, to protect, potential, potentially, in the event of",
+        "if, unless, should, risk of, risk for, at risk for, at risk of, in case of, prevent, prevention of, prophylaxis, prophylactic, to avoid, protect against, to protect, in the event of",
     ),
-    (MODAL_PRE, "would, will, may, might, could, can"),
+    (
+        MODAL_PRE,
+        "would, will, may, might, could, can, rule out, r/o, possible, possibly, suspected, suspect, suspicion of, probable, questionable, concern for, potential, potentially",
+    ),
     (
         HIST_PRE,
         "history of, hx of, h/o, status post, s/p, prior, previous, previously, past, underwent, had undergone, has undergone, had had, former, formerly, remote, completed, has completed, had completed, had previously, has previously, had tried, has tried, tried, had attempted, attempted, failed",
@@ -161,7 +167,7 @@ pub(crate) fn find_triggers(lower: &str) -> Vec<Trigger> {
         let mut punct = bytes
             .iter()
             .enumerate()
-            .filter(|(_, b)| matches!(b, b';' | b':' | b'(' | b')'))
+            .filter(|(_, b)| matches!(b, b';' | b':' | b'(' | b')' | b','))
             .map(|(i, _)| i)
             .peekable();
         for (start, end, pattern) in super::lexicon::word_matches(&set.automaton, lower) {
@@ -190,10 +196,14 @@ pub(crate) fn find_triggers(lower: &str) -> Vec<Trigger> {
     out
 }
 
-/// A colon introduces a list ("were requested: an MRI and acupuncture"), so
+/// A comma only limits post-triggers. A colon introduces a list ("were requested: an MRI and acupuncture"), so
 /// it ends negation but not a plan; the other marks end every scope.
 fn punct_role(b: u8) -> u32 {
-    if b == b':' { NEG_TERM } else { TERM }
+    match b {
+        b':' => NEG_TERM,
+        b',' => COMMA,
+        _ => TERM,
+    }
 }
 
 /// The certainty decision for one fact, before kind-specific policy.
@@ -267,7 +277,7 @@ pub(crate) fn read(triggers: &[Trigger], fs: usize, fe: usize, treatment: bool) 
     // "denied" is the patient's denial, unless the sentence speaks of a review.
     let patient_denial = if review_sentence { 0 } else { DENIED };
     let neg_pre = pre(NEG_PRE | patient_denial, 60, TERM | NEG_TERM | POSITIVE);
-    let neg_post = post(NEG_POST, 35, TERM | POSITIVE | NEG_PRE);
+    let neg_post = post(NEG_POST, 35, TERM | POSITIVE | NEG_PRE | COMMA);
     r.negated_pre = neg_pre.is_some();
     r.negated_post = neg_post.is_some();
     if let Some(t) = neg_pre.or(neg_post) {

@@ -51,7 +51,13 @@ static UR_DECISION: LazyLock<Regex> = LazyLock::new(|| {
 static SPINAL_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b([CTL])\s?(\d{1,2})(?:\s*(?:-|/|to|through)\s*([CTLS])?\s?(\d{1,2}))?\b|\b(S1)\b")
 });
-static MOTOR_GRADE: LazyLock<Regex> = LazyLock::new(|| re(r"\b([0-5])([+-])?\s*/\s*5\b"));
+static MOTOR_GRADE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b([0-5])([+-])?\s*(?:/|of|out of)\s*5\b"));
+static ROM_LIMITED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:decreased|limited|restricted|reduced|diminished)\s+(?:[a-z]+\s+){0,2}?(?:range of motion|rom|motion)\b|\b(?:range of motion|rom|flexion|extension|abduction|rotation)\s+(?:is|was|were|are)?\s*(?:[a-z]+\s+)?(?:decreased|limited|restricted|reduced|diminished)\b|\brange of motion restrictions?\b",
+    )
+});
 static VISITS: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|eighteen|twenty|twenty-four)\s+(?:[a-z-]+\s+){0,3}?(?:sessions?|visits?|treatments?)\b|\b(\d{1,2})\s*x\s*(\d{1,2})\b|\bx\s?(\d{1,2})\b",
@@ -580,6 +586,9 @@ fn lexicon_candidates(flat: &str, lower: &str, out: &mut Vec<Candidate>) {
                     region,
                     negated,
                 } => {
+                    if names_a_place(lower, start, end, concept) {
+                        continue;
+                    }
                     let mut c = Candidate::new(kind, concept, start, end);
                     c.region = region;
                     c.inherent_negation = negated;
@@ -594,6 +603,24 @@ fn lexicon_candidates(flat: &str, lower: &str, out: &mut Vec<Candidate>) {
             }
         }
     }
+}
+
+/// "Tenderness over the cubital tunnel" names a place, not the syndrome.
+fn names_a_place(lower: &str, start: usize, end: usize, concept: &str) -> bool {
+    if !matches!(concept, "carpal_tunnel" | "cubital_tunnel") {
+        return false;
+    }
+    let term = lower.get(start..end).unwrap_or("");
+    if term.contains("syndrome") {
+        return false;
+    }
+    let before = lower.get(start.saturating_sub(30)..start).unwrap_or("");
+    let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+    words
+        .iter()
+        .skip_while(|w| matches!(**w, "the" | "left" | "right" | "bilateral"))
+        .take(1)
+        .any(|w| matches!(*w, "over" | "at" | "along" | "about" | "across"))
 }
 
 /// Strength and frequency written after a drug name ("Norco 10/325 mg every
@@ -738,6 +765,14 @@ fn pattern_candidates(
         m.inherent_negation = g >= 5.0 && !minus;
         m.fixed_grade = true;
         out.push(m);
+    }
+    for m in ROM_LIMITED.find_iter(flat) {
+        out.push(Candidate::new(
+            FactKind::ExamFinding,
+            "range_of_motion_limited",
+            m.start(),
+            m.end(),
+        ));
     }
     for m in INJURY_DATE.find_iter(flat) {
         let lo = dates.partition_point(|(s, _)| s.start < m.end());

@@ -109,6 +109,27 @@ fn line_is_list_entry(text: &[u8], start: usize) -> bool {
     }
 }
 
+/// Whether a list entry may begin after the line ending at `end`: after
+/// punctuation or after another entry. "rated 7 out of" + "10. The pain…"
+/// is a wrapped sentence, not a list.
+fn list_can_start(text: &[u8], end: usize) -> bool {
+    if matches!(
+        text.get(end.wrapping_sub(1)),
+        Some(b'.' | b':' | b';' | b'!' | b'?')
+    ) {
+        return true;
+    }
+    let start = text[..end]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == 0x0c)
+        .map_or(0, |i| i + 1);
+    let first = text[start..end]
+        .iter()
+        .position(|b| !is_ws(*b))
+        .map_or(end, |k| start + k);
+    line_is_list_entry(text, first)
+}
+
 /// De-wraps pdftotext output.
 ///
 /// Single line breaks inside a paragraph become one space; a blank line (or a
@@ -166,7 +187,7 @@ pub fn dewrap(text: &str) -> (String, OffsetMap) {
             let before_prev = if i >= 2 { b[i - 2] } else { b' ' };
             if prev == b'-' && before_prev.is_ascii_alphanumeric() && b[j].is_ascii_alphanumeric() {
                 ""
-            } else if line_is_heading(b, i) || line_is_list_entry(b, j) {
+            } else if line_is_heading(b, i) || (line_is_list_entry(b, j) && list_can_start(b, i)) {
                 "\n"
             } else {
                 " "
@@ -335,8 +356,10 @@ mod tests {
     fn dewrap_keeps_dash_separators_and_headings() {
         let (flat, _) = dewrap("pain level 7 -\nworse at night");
         assert_eq!(flat, "pain level 7 - worse at night");
-        let (flat, _) = dewrap("DIAGNOSES:\nLumbar strain\n1. Knee pain");
-        assert_eq!(flat, "DIAGNOSES:\nLumbar strain\n1. Knee pain");
+        let (flat, _) = dewrap("DIAGNOSES:\n1. Lumbar strain\n2. Knee pain");
+        assert_eq!(flat, "DIAGNOSES:\n1. Lumbar strain\n2. Knee pain");
+        let (flat, _) = dewrap("pain rated 7 out of\n10. The plan");
+        assert_eq!(flat, "pain rated 7 out of 10. The plan");
     }
 
     #[test]
