@@ -177,3 +177,24 @@ fn the_reference_is_never_visible_to_the_engine() {
         analyze(&with_reference, &lib)
     );
 }
+
+#[test]
+fn odd_text_never_panics() {
+    let lib = Library::builtin().expect("library");
+    for text in [
+        "",
+        ".",
+        "...\n\n\u{c}\n",
+        "Naïve café — straight leg raise était positive. No red flags… 4/5 strength; ½ relief.",
+        "Dr. X. e.g. no. 5. (A) 1/2/3/4 99/99/9999 13-45-2016.",
+        "ＭＲＩ 腰椎 straight leg raise\u{0}\u{feff} positive",
+    ] {
+        let mut c = case();
+        c.documents[0].text = text.to_string();
+        let a = analyze(&c, &lib);
+        assert_eq!(a.items.len(), 4);
+        for it in &a.items {
+            assert!(it.rationale_draft.ends_with('.'));
+        }
+    }
+}
