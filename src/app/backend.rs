@@ -24,10 +24,14 @@ fn import(path: &Path) -> Result<(Case, Vec<String>), String> {
 
 fn analyze(case: &Case) -> Analysis {
     match crate::review::rule::library() {
-        Ok(lib) => crate::engine::analyze(case, lib),
+        Ok(lib) => {
+            let facts = crate::extract::extract_case(case);
+            let timeline = crate::timeline::build(case, &facts);
+            crate::engine::analyze_with_facts(case, lib, facts, timeline)
+        }
         Err(e) => Analysis {
+            timeline: crate::timeline::build(case, &[]),
             facts: Vec::new(),
-            timeline: Default::default(),
             items: Vec::new(),
             warnings: vec![format!("The guideline library could not be loaded: {e}")],
         },

@@ -105,8 +105,14 @@ pub fn default_layout() -> egui_tiles::Tree<Pane> {
     if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(lin))) =
         tiles.get_mut(left)
     {
-        lin.shares.set_share(top_left, 0.35);
-        lin.shares.set_share(reading, 0.65);
+        lin.shares.set_share(top_left, 0.3);
+        lin.shares.set_share(reading, 0.7);
+    }
+    if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(lin))) =
+        tiles.get_mut(right)
+    {
+        lin.shares.set_share(check_tabs, 0.58);
+        lin.shares.set_share(write_tabs, 0.42);
     }
     egui_tiles::Tree::new(egui::Id::unique("imrdesk-layout"), root, tiles)
 }

@@ -775,7 +775,31 @@ pub fn decision(
         }
     });
     ui.separator();
-    item_tabs(ui, open, theme, actions);
+    let n = open.review.items.len();
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(open.selected_item > 0, egui::Button::new("Previous item"))
+            .clicked()
+        {
+            actions.push(Action::SelectItem(open.selected_item.saturating_sub(1)));
+        }
+        if ui
+            .add_enabled(open.selected_item + 1 < n, egui::Button::new("Next item"))
+            .clicked()
+        {
+            actions.push(Action::SelectItem(open.selected_item + 1));
+        }
+        let title = open
+            .item_id()
+            .and_then(|id| {
+                open.review
+                    .case
+                    .item(id)
+                    .map(|i| format!("Item {id} of {n}: {}", i.disputed_text()))
+            })
+            .unwrap_or_default();
+        ui.add(egui::Label::new(RichText::new(title).strong()).truncate());
+    });
     ui.separator();
     let Some(id) = open.item_id() else { return };
     let hide = open.hide_engine();
