@@ -125,6 +125,7 @@ fn folder_skips_other_files_with_a_warning() {
     .expect("write");
     std::fs::write(tmp.path().join("photo.jpg"), [0xFFu8, 0xD8, 0xFF, 0xE0]).expect("write");
     std::fs::write(tmp.path().join("blank.txt"), "").expect("write");
+    std::fs::create_dir(tmp.path().join("older")).expect("mkdir");
     let imported = ingest::load(tmp.path()).expect("folder loads");
     assert_eq!(imported.case.documents.len(), 1);
     assert_eq!(
@@ -135,6 +136,7 @@ fn folder_skips_other_files_with_a_warning() {
     let w = imported.warnings.join("\n");
     assert!(w.contains("photo.jpg"), "{w}");
     assert!(w.contains("blank.txt") && w.contains("empty"), "{w}");
+    assert!(w.contains("older: subfolder skipped"), "{w}");
 }
 
 #[test]

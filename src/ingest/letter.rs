@@ -104,10 +104,11 @@ fn find_heading(text: &str, lines: &[Line<'_>], re: &Regex) -> Option<Heading> {
     })
 }
 
-static LICENSURE_RE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)^States?(?:\(s\))?\s+of\s+Licensure\s*:").expect("static regex"));
+static LICENSURE_RE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\bStates?(?:\(s\))?\s+of\s+Licensure\s*:").expect("static regex")
+});
 static SPECIALTY_RE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:Board\s+)?Certifications?(?:\(s\))?\s*/\s*Specialt(?:y|ies)\s*:")
+    Regex::new(r"(?i)\b(?:Board\s+)?Certifications?(?:\(s\))?\s*/\s*Specialt(?:y|ies)\s*:")
         .expect("static regex")
 });
 
@@ -322,10 +323,19 @@ fn split_list(s: &str) -> Vec<String> {
 fn parse_credentials(lines: &[Line<'_>], reviewer: &mut ReviewerCredentials) {
     for (i, line) in lines.iter().enumerate() {
         let clean = line.clean();
+        let specialty_at = SPECIALTY_RE.find(clean);
         if let Some(m) = LICENSURE_RE.find(clean) {
-            reviewer.licensure = split_list(clean.get(m.end()..).unwrap_or(""));
-        } else if let Some(m) = SPECIALTY_RE.find(clean) {
+            // PDF text may put both labels on one line.
+            let end = specialty_at
+                .filter(|s| s.start() >= m.end())
+                .map_or(clean.len(), |s| s.start());
+            reviewer.licensure = split_list(clean.get(m.end()..end).unwrap_or(""));
+        }
+        if let Some(m) = specialty_at {
             let rest = clean.get(m.end()..).unwrap_or("");
+            let rest = SUMMARY_RE
+                .find(rest)
+                .map_or(rest, |h| rest.get(..h.start()).unwrap_or(""));
             // The specialty list may wrap onto following lines, up to a blank
             // line or the next heading.
             let mut all = rest.to_string();
@@ -737,6 +747,17 @@ mod tests {
         assert_eq!(c.items[0].text, "Compound cream 240 gm.");
         assert_eq!(c.documents[0].text, "The worker is a 30 year old man.");
         assert_eq!(c.patient.sex, Some(Sex::Male));
+    }
+
+    #[test]
+    fn credentials_on_one_line() {
+        let lines = split_lines(
+            "State(s) of Licensure: Ohio, Utah Certification(s)/Specialty: Internal Medicine\n\nCLINICAL CASE SUMMARY\n",
+        );
+        let mut r = ReviewerCredentials::default();
+        parse_credentials(&lines, &mut r);
+        assert_eq!(r.licensure, ["Ohio", "Utah"]);
+        assert_eq!(r.specialties, ["Internal Medicine"]);
     }
 
     #[test]

@@ -174,6 +174,7 @@ pub fn detect_date(text: &str) -> Option<NaiveDate> {
 pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), ImportError> {
     let entries = std::fs::read_dir(dir).map_err(|e| super::io_error(dir, e))?;
     let mut files = Vec::new();
+    let mut subfolders = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| super::io_error(dir, e))?;
         let path = entry.path();
@@ -181,8 +182,13 @@ pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), 
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('.'));
-        if path.is_file() && !hidden {
+        if hidden {
+            continue;
+        }
+        if path.is_file() {
             files.push(path);
+        } else if path.is_dir() {
+            subfolders.push(path);
         }
         if files.len() > MAX_FOLDER_FILES {
             return Err(ImportError::TooManyFiles {
@@ -193,8 +199,17 @@ pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), 
         }
     }
     files.sort();
+    subfolders.sort();
     let mut texts = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = subfolders
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: subfolder skipped (only the chosen folder's own files are read)",
+                p.display()
+            )
+        })
+        .collect();
     let mut first_error = None;
     for path in files {
         match super::extension(&path).as_deref() {
