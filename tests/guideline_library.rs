@@ -146,3 +146,14 @@ fn empty_folder_is_an_error() {
     let err = Library::load_dir(dir.path()).expect_err("empty");
     assert!(matches!(err, GuidelineError::EmptyFolder { .. }));
 }
+
+#[test]
+fn the_concepts_rules_rely_on_are_in_the_extractor_vocabulary() {
+    let vocabulary = imrdesk::extract::vocabulary();
+    for (kind, concept) in imrdesk::guideline::known_concepts() {
+        assert!(
+            vocabulary.iter().any(|(k, c)| k == kind && c == concept),
+            "{kind:?}/{concept} is not emitted by the extractor"
+        );
+    }
+}
