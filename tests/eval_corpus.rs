@@ -44,13 +44,13 @@ fn eval_on_dev_corpus_meets_floors() {
     assert!(report.letters >= 100, "letters {}", report.letters);
     assert!(report.items >= 250, "items {}", report.items);
     // Floors at the figures reached with general rules (raise them as rules improve).
-    assert!(report.accuracy >= 0.94, "accuracy {:.3}", report.accuracy);
+    assert!(report.accuracy >= 0.95, "accuracy {:.3}", report.accuracy);
     assert!(
-        report.balanced_accuracy >= 0.81,
+        report.balanced_accuracy >= 0.82,
         "balanced accuracy {:.3}",
         report.balanced_accuracy
     );
-    assert!(report.kappa >= 0.65, "kappa {:.3}", report.kappa);
+    assert!(report.kappa >= 0.69, "kappa {:.3}", report.kappa);
     assert!(
         report.citation_agreement >= 0.74,
         "citation agreement {:.3}",
