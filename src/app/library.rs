@@ -348,107 +348,90 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
         (Column::CaseNumber, "Case"),
         (Column::Injury, "Injury"),
         (Column::Decided, "Decided"),
-        (Column::Specialty, "Reviewer specialty"),
+        (Column::Specialty, "Specialty"),
         (Column::Items, "Disputed items"),
     ];
     if !lib.training {
         columns.push((Column::Outcome, "Expert decisions"));
     }
-    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
-    let mut table = egui_extras::TableBuilder::new(ui)
-        .striped(true)
-        .resizable(true)
-        .column(egui_extras::Column::exact(28.0))
-        .column(egui_extras::Column::auto().at_least(110.0))
-        .column(egui_extras::Column::auto().at_least(80.0))
-        .column(egui_extras::Column::auto().at_least(80.0))
-        .column(egui_extras::Column::auto().at_least(120.0));
-    table = if lib.training {
-        table.column(egui_extras::Column::remainder())
-    } else {
-        table
-            .column(egui_extras::Column::initial(360.0))
-            .column(egui_extras::Column::remainder())
-    };
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%m/%d/%Y").to_string())
             .unwrap_or_default()
     };
-    table
-        .header(row_h, |mut header| {
-            header.col(|ui| {
-                ui.label("Pick");
-            });
-            for (col, name) in &columns {
-                header.col(|ui| {
-                    let arrow = match lib.sort {
-                        Some((c, true)) if c == *col => " (ascending)",
-                        Some((c, false)) if c == *col => " (descending)",
-                        _ => "",
-                    };
-                    if ui.button(format!("{name}{arrow}")).clicked() {
-                        lib.sort = match lib.sort {
-                            Some((c, true)) if c == *col => Some((*col, false)),
-                            _ => Some((*col, true)),
+    egui::ScrollArea::both()
+        .id_salt("library-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("library-grid")
+                .striped(true)
+                .num_columns(columns.len() + 1)
+                .show(ui, |ui| {
+                    ui.label(RichText::new("Pick").strong());
+                    for (col, name) in &columns {
+                        let arrow = match lib.sort {
+                            Some((c, true)) if c == *col => " (ascending)",
+                            Some((c, false)) if c == *col => " (descending)",
+                            _ => "",
                         };
-                    }
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(row_h, visible.len(), |mut row| {
-                let Some(&i) = visible.get(row.index()) else {
-                    return;
-                };
-                let Some(r) = lib.rows.get(i) else { return };
-                let r = r.clone();
-                row.col(|ui| {
-                    let mut on = lib.chosen.contains(&i);
-                    if ui
-                        .checkbox(&mut on, "")
-                        .on_hover_text("Add to the session list")
-                        .changed()
-                    {
-                        if on {
-                            lib.chosen.push(i);
-                        } else {
-                            lib.chosen.retain(|&c| c != i);
+                        if ui
+                            .button(format!("{name}{arrow}"))
+                            .on_hover_text("Sort by this column")
+                            .clicked()
+                        {
+                            lib.sort = match lib.sort {
+                                Some((c, true)) if c == *col => Some((*col, false)),
+                                _ => Some((*col, true)),
+                            };
                         }
                     }
-                });
-                row.col(|ui| {
-                    if ui
-                        .link(&r.case_number)
-                        .on_hover_text("Open this case")
-                        .clicked()
-                    {
-                        actions.push(Action::OpenLibraryCase(i));
+                    ui.end_row();
+                    for &i in &visible {
+                        let Some(r) = lib.rows.get(i).cloned() else {
+                            continue;
+                        };
+                        let mut on = lib.chosen.contains(&i);
+                        if ui
+                            .checkbox(&mut on, format!("Pick {}", r.case_number))
+                            .on_hover_text("Add to the session list")
+                            .changed()
+                        {
+                            if on {
+                                lib.chosen.push(i);
+                            } else {
+                                lib.chosen.retain(|&c| c != i);
+                            }
+                        }
+                        if ui
+                            .link(&r.case_number)
+                            .on_hover_text("Open this case")
+                            .clicked()
+                        {
+                            actions.push(Action::OpenLibraryCase(i));
+                        }
+                        ui.label(date(r.injury));
+                        ui.label(date(r.decided));
+                        ui.label(&r.specialty);
+                        let text: Vec<String> = r
+                            .items
+                            .iter()
+                            .map(|(t, c)| format!("{t} [{}]", c.label()))
+                            .collect();
+                        let joined = text.join("; ");
+                        let shown: String = joined.chars().take(90).collect();
+                        let shown = if shown.len() < joined.len() {
+                            format!("{shown}…")
+                        } else {
+                            shown
+                        };
+                        ui.label(shown).on_hover_text(joined);
+                        if !lib.training {
+                            let outcomes: Vec<String> =
+                                r.outcomes.iter().map(|o| o.to_string()).collect();
+                            ui.label(outcomes.join(", "));
+                        }
+                        ui.end_row();
                     }
                 });
-                row.col(|ui| {
-                    ui.label(date(r.injury));
-                });
-                row.col(|ui| {
-                    ui.label(date(r.decided));
-                });
-                row.col(|ui| {
-                    ui.label(&r.specialty);
-                });
-                row.col(|ui| {
-                    let text: Vec<String> = r
-                        .items
-                        .iter()
-                        .map(|(t, c)| format!("{t} [{}]", c.label()))
-                        .collect();
-                    ui.add(egui::Label::new(text.join("; ")).truncate());
-                });
-                if !lib.training {
-                    row.col(|ui| {
-                        let text: Vec<String> = r.outcomes.iter().map(|o| o.to_string()).collect();
-                        ui.label(text.join(", "));
-                    });
-                }
-            });
         });
 }
 

@@ -917,9 +917,12 @@ pub fn training(
     let score = training::score(&open.review);
     let (agree, judged) = score.points();
     ui.horizontal_wrapped(|ui| {
-        ui.label(
-            RichText::new(format!("Score: {agree} of {judged} items match the expert")).heading(),
-        );
+        let headline = if judged == 0 {
+            "No published expert decision for this case: compare with the engine".to_string()
+        } else {
+            format!("Score: {agree} of {judged} items match the expert")
+        };
+        ui.label(RichText::new(headline).heading());
         if ui.button("Add this case to the session summary").clicked() {
             actions.push(Action::RecordScore);
         }
@@ -952,7 +955,7 @@ pub fn training(
                         ui.label(RichText::new(expert).color(color));
                         ui.end_row();
                         for c in &item.criteria {
-                            ui.label(short(&c.question, 60));
+                            ui.label(short(&c.question, 44)).on_hover_text(&c.question);
                             ui.label(
                                 RichText::new(c.trainee.label())
                                     .color(theme.answer_color(c.trainee)),
