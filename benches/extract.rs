@@ -41,7 +41,19 @@ injection. If he fails to improve, he would consider a surgical consultation for
 possible microdiscectomy. Continue Norco; a urine drug screen on 02/10/2016 was consistent\n\
 and CURES was reviewed. A signed opioid agreement is on file. Work status: modified duty\n\
 with no lifting over 15 pounds. Utilization review dated 03/30/2016 non-certified the prior\n\
-request for acupuncture because there was no documentation of functional improvement.\n\n";
+request for acupuncture because there was no documentation of functional improvement.\n\n\
+HISTORY: He underwent a left knee arthroscopy with partial medial meniscectomy in 2009\n\
+and recovered fully. He has no history of diabetes or cancer. Family history of\n\
+hypertension. He tried chiropractic care in 2014 (8 visits) and acupuncture x 6 without\n\
+lasting benefit. Cyclobenzaprine 7.5 mg at bedtime was stopped three months ago for\n\
+sedation. He sleeps poorly because of pain and reports mild depression. He walks for\n\
+twenty minutes a day and can sit for about an hour. A functional capacity evaluation has\n\
+not been done. A TENS unit gave minimal relief. He uses a lumbar brace at work.\n\
+REVIEW OF SYSTEMS: Negative for chest pain, shortness of breath, nausea or\n\
+abdominal pain. He reports heartburn with naproxen, which he stopped in 2015.\n\
+ASSESSMENT: Chronic lumbar radicular pain, stable on the current regimen, with pain relief\n\
+from 7/10 to 4/10 and improved ability to walk and do light chores with medication. He\n\
+remains a candidate for a repeat epidural injection if the radicular pain persists.\n\n";
 
 fn synthetic_record(pages: usize) -> Document {
     let mut text = String::with_capacity(PAGE.len() * pages + pages);
@@ -100,7 +112,7 @@ fn letters(c: &mut Criterion) {
 fn synthetic(c: &mut Criterion) {
     let mut group = c.benchmark_group("synthetic_record");
     group.sample_size(10);
-    for pages in [500usize, 2000] {
+    for pages in [500usize, 1000, 2000] {
         let doc = synthetic_record(pages);
         let ctx = ExtractContext {
             document_date: doc.date,

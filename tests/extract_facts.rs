@@ -98,6 +98,18 @@ fn exam_findings_with_negation() {
     assert_eq!(get("spasm"), Some(Certainty::Negated));
     assert_eq!(get("hawkins"), Some(Certainty::Affirmed));
     assert_eq!(get("neer"), Some(Certainty::Affirmed));
+    let f = facts(
+        "There was a positive straight leg raise on the left at 45 degrees and negative on the right.",
+    );
+    assert_eq!(
+        find(&f, "straight_leg_raise").map(|f| f.certainty),
+        Some(Certainty::Affirmed)
+    );
+    let f = facts("A prior denial was made for imaging as there were no red flags.");
+    assert!(
+        find(&f, "red_flag").is_none(),
+        "a review's reasoning is not an exam"
+    );
 }
 
 #[test]

@@ -63,7 +63,8 @@ const TRIGGERS: &[(u32, &str)] = &[
         POSITIVE,
         "positive, present, revealed, demonstrated, showed, noted",
     ),
-    (DENIED, "denied, denial, denials"),
+    (DENIED, "denied"),
+    (UR, "denial, denials, prior denial"),
     (
         UR | HYP_TREAT_PRE,
         "request, requests, requested, requesting, request for, the request for, requests for, a request for, authorization for, authorization, rfa, re-request, appeal, appealed, prospective request, retrospective request, retrospective review, ur, utilization review, certification, non-certification, noncertification",
@@ -118,7 +119,7 @@ const TRIGGERS: &[(u32, &str)] = &[
     ),
     (
         PSEUDO,
-        "without contrast, with and without contrast, with or without contrast, with contrast, without dye, no change, no changes, no significant change, no significant changes, no increase, not only, not necessarily, not certain, not sure, no new, without change, not been able, not able, unable, gram negative, whether or not, if not, not improve, not improved, no acute distress, negative impact, not otherwise specified, nos, no more than, not more than, not exceed, not to exceed, no less than, not less than, not limited to, no cost, not just, did not want, not want, no other, not all, no other options, non-surgical, nonsurgical, non-operative, nonoperative, non-steroidal, nonsteroidal, non-opioid, non-narcotic, non-pharmacologic",
+        "or was not, or not, was or was not, without contrast, with and without contrast, with or without contrast, with contrast, without dye, no change, no changes, no significant change, no significant changes, no increase, not only, not necessarily, not certain, not sure, no new, without change, not been able, not able, unable, gram negative, whether or not, if not, not improve, not improved, no acute distress, negative impact, not otherwise specified, nos, no more than, not more than, not exceed, not to exceed, no less than, not less than, not limited to, no cost, not just, did not want, not want, no other, not all, no other options, non-surgical, nonsurgical, non-operative, nonoperative, non-steroidal, nonsteroidal, non-opioid, non-narcotic, non-pharmacologic",
     ),
 ];
 
@@ -277,7 +278,11 @@ pub(crate) fn read(triggers: &[Trigger], fs: usize, fe: usize, treatment: bool) 
     // "denied" is the patient's denial, unless the sentence speaks of a review.
     let patient_denial = if review_sentence { 0 } else { DENIED };
     let neg_pre = pre(NEG_PRE | patient_denial, 60, TERM | NEG_TERM | POSITIVE);
-    let neg_post = post(NEG_POST, 35, TERM | POSITIVE | NEG_PRE | COMMA);
+    // "a positive straight leg raise on the left and negative on the right":
+    // the word right before the finding decides it.
+    let positive_before = pre(POSITIVE, 12, TERM | COMMA).is_some();
+    let neg_post =
+        post(NEG_POST, 35, TERM | POSITIVE | NEG_PRE | COMMA).filter(|_| !positive_before);
     r.negated_pre = neg_pre.is_some();
     r.negated_post = neg_post.is_some();
     if let Some(t) = neg_pre.or(neg_post) {

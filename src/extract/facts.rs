@@ -522,7 +522,7 @@ fn certainty_of(
     // A result ("MRI was negative", "urine drug screen negative") says the
     // study happened; only a negation before it ("no MRI") denies it.
     let negated = c.inherent_negation || r.negated_pre || (r.negated_post && !treatment);
-    if negated && r.negated_in_review && !c.inherent_negation && !treatment {
+    if negated && r.negated_in_review && !c.inherent_negation {
         return None;
     }
     if c.kind == FactKind::InjuryMechanism {
@@ -707,9 +707,13 @@ fn pattern_candidates(
         if matches!(next, Some(b'/') | Some(b'-')) {
             continue;
         }
-        if dates
-            .iter()
-            .any(|(s, _)| s.start < all.end() && all.start() < s.end)
+        // Dates are sorted and disjoint: only the one starting last before
+        // the match end can overlap it (binary search keeps this linear).
+        let lo = dates.partition_point(|(s, _)| s.start < all.end());
+        if lo
+            .checked_sub(1)
+            .and_then(|i| dates.get(i))
+            .is_some_and(|(s, _)| all.start() < s.end)
         {
             continue;
         }
