@@ -194,8 +194,18 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
     let mut hovered: Option<(f32, usize)> = None;
     let r = (lane_h * 0.22).clamp(4.0, 9.0);
     let dense = range.len() > 60;
+    // Marks closer than most of a radius to the previous one in their lane
+    // would be drawn on top of it: skip them, so a fitted view of thousands
+    // of events costs what the screen can show, not what the case holds.
+    let mut last_x = [f32::NEG_INFINITY; Lane::ALL.len()];
     for &(day, lane, ev) in cache.points.get(range).unwrap_or(&[]) {
         let x = axis.x_of(day);
+        if let Some(prev) = last_x.get_mut(lane) {
+            if x - *prev < r * 0.8 {
+                continue;
+            }
+            *prev = x;
+        }
         let y = rect.top() + axis_h + lane_h * (lane as f32 + 0.5);
         let Some(e) = events.get(ev) else { continue };
         let color = theme.lane_fill(e.lane);
