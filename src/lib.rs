@@ -9,6 +9,7 @@
 pub mod app;
 pub mod assessment;
 pub mod case;
+pub mod cli;
 pub mod engine;
 pub mod eval;
 pub mod export;

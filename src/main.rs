@@ -1,3 +1,5 @@
 //! The `imrdesk` binary: the workstation window, and the command line for batch work.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    imrdesk::cli::main()
+}
