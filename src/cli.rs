@@ -128,9 +128,7 @@ fn analyze(paths: &[PathBuf], format: OutputFormat, library: &Library) -> Result
         },
         many => load_case(many)?,
     };
-    for w in &warnings {
-        eprintln!("imrdesk: warning: {w}");
-    }
+    print_warnings(paths, &warnings);
     let analysis = crate::engine::analyze(&case, library);
     let report = AnalyzeReport::new(&case, &analysis);
     let text = match format {
@@ -139,6 +137,20 @@ fn analyze(paths: &[PathBuf], format: OutputFormat, library: &Library) -> Result
             .map_err(|e| e.to_string())?,
     };
     write_stdout(&text)
+}
+
+/// Prints import warnings, each naming the file it concerns.
+fn print_warnings(paths: &[PathBuf], warnings: &[String]) {
+    let single = match paths {
+        [one] => Some(one.display().to_string()),
+        _ => None,
+    };
+    for w in warnings {
+        match &single {
+            Some(path) if !w.contains(path.as_str()) => eprintln!("imrdesk: warning: {path}: {w}"),
+            _ => eprintln!("imrdesk: warning: {w}"),
+        }
+    }
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {
@@ -202,9 +214,7 @@ fn export(file: &Path, format: &str, output: &Path, library: &Library) -> Result
             (LetterContent::from_review(&state), state.case.clone())
         }
         Opened::Case(case, warnings) => {
-            for w in &warnings {
-                eprintln!("imrdesk: warning: {w}");
-            }
+            print_warnings(&[file.to_path_buf()], &warnings);
             let analysis = crate::engine::analyze(&case, library);
             (LetterContent::from_analysis(&case, &analysis), *case)
         }
