@@ -199,51 +199,18 @@ fn open_any(path: &Path) -> Result<Opened, String> {
 }
 
 fn export(file: &Path, format: &str, output: &Path, library: &Library) -> Result<(), String> {
-    use crate::export::{Format, LetterContent};
-    let format: Format = format
-        .parse()
-        .map_err(|e: crate::export::UnknownFormat| e.to_string())?;
-    let (content, case) = match open_any(file)? {
-        Opened::Review(state) => {
-            if !state.signature_valid() {
-                return Err(format!(
-                    "{}: signature does not match: the finalized review was changed after signing",
-                    file.display()
-                ));
-            }
-            (LetterContent::from_review(&state), state.case.clone())
-        }
-        Opened::Case(case, warnings) => {
-            print_warnings(&[file.to_path_buf()], &warnings);
-            let analysis = crate::engine::analyze(&case, library);
-            (LetterContent::from_analysis(&case, &analysis), *case)
-        }
-    };
-    let issues = crate::export::check::check(&content, &case);
-    for issue in &issues {
-        eprintln!("imrdesk: {issue}");
+    let outcome =
+        crate::export::file::export_file(file, format, output, library).map_err(|e| e.to_string())?;
+    for issue in &outcome.issues {
+        eprintln!("imrdesk: {}: {}", file.display(), issue.message);
     }
-    if !content.draft && crate::export::check::blocks_final(&issues) {
-        return Err(format!(
-            "{}: not exported as final: resolve the consistency problems above",
-            file.display()
-        ));
-    }
-    let bytes = crate::export::export(&content, format).map_err(|e| e.to_string())?;
-    write_atomically(output, &bytes)
-}
-
-/// Writes a file so that a crash leaves either the old file or the new one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    let kind = if outcome.draft { "draft" } else { "final" };
+    eprintln!(
+        "imrdesk: wrote {} ({kind} {}, {} bytes)",
+        outcome.output.display(),
+        outcome.format.label(),
+        outcome.bytes
+    );
     Ok(())
 }
 
