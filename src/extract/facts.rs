@@ -161,8 +161,15 @@ fn nearest<T: Copy>(
 ) -> Option<T> {
     let lo = items.partition_point(|i| i.0 < sentence.start);
     let hi = items.partition_point(|i| i.0 < sentence.end);
+    // Items are sorted by start: the nearest ones sit around the fact's own
+    // position, so look at a few neighbours only. Scanning the whole sentence
+    // made a record without full stops quadratic.
+    const NEIGHBOURS: usize = 4;
+    let at = items.partition_point(|i| i.0 < start).clamp(lo, hi);
+    let from = at.saturating_sub(NEIGHBOURS).max(lo);
+    let to = (at + NEIGHBOURS).min(hi);
     items
-        .get(lo..hi)?
+        .get(from..to)?
         .iter()
         .filter_map(|&(s, e, v)| {
             let gap = if e <= start {
