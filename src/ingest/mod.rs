@@ -126,6 +126,7 @@ pub fn load(path: &Path) -> Result<Imported, ImportError> {
             if looks_like_letter(&text) {
                 let case = letter_from_text(&text, path)?;
                 warnings.extend(letter_warnings(&case, path));
+                warnings.extend(section_warnings(&text, path));
                 Ok(Imported { case, warnings })
             } else {
                 let mut imported = records::records_from_texts(
@@ -144,6 +145,57 @@ pub fn load(path: &Path) -> Result<Imported, ImportError> {
             path: path.to_path_buf(),
         }),
     }
+}
+
+/// The section headings of a published letter, each expected exactly once.
+const LETTER_SECTIONS: [(&str, &str); 5] = [
+    ("case number:", "header"),
+    (
+        "how the imr final determination was made",
+        "how the determination was made",
+    ),
+    (
+        "the expert reviewer has the following credentials",
+        "reviewer credentials",
+    ),
+    ("clinical case summary", "clinical case summary"),
+    (
+        "imr issues, decisions and rationales",
+        "IMR issues, decisions and rationales",
+    ),
+];
+
+/// Sections missing or repeated: the letter still imports (the first copy
+/// of a repeated section is used), but the reviewer is told the document is
+/// not in the published shape, since a repeated block may hide an edit.
+fn section_warnings(text: &str, path: &Path) -> Vec<String> {
+    let lines: Vec<String> = text.lines().map(|l| l.trim().to_lowercase()).collect();
+    let mut missing = Vec::new();
+    let mut repeated = Vec::new();
+    for (heading, name) in LETTER_SECTIONS {
+        // A heading starts its line; the same words inside prose do not count.
+        match lines.iter().filter(|l| l.starts_with(heading)).count() {
+            0 => missing.push(name),
+            1 => {}
+            _ => repeated.push(name),
+        }
+    }
+    let mut warnings = Vec::new();
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "{}: letter has no section: {}",
+            path.display(),
+            missing.join(", ")
+        ));
+    }
+    if !repeated.is_empty() {
+        warnings.push(format!(
+            "{}: letter repeats a section (the first copy is used): {}",
+            path.display(),
+            repeated.join(", ")
+        ));
+    }
+    warnings
 }
 
 /// What a letter lacked: the case still imports, but the reviewer is told
