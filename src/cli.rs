@@ -199,8 +199,8 @@ fn open_any(path: &Path) -> Result<Opened, String> {
 }
 
 fn export(file: &Path, format: &str, output: &Path, library: &Library) -> Result<(), String> {
-    let outcome =
-        crate::export::file::export_file(file, format, output, library).map_err(|e| e.to_string())?;
+    let outcome = crate::export::file::export_file(file, format, output, library)
+        .map_err(|e| e.to_string())?;
     for issue in &outcome.issues {
         eprintln!("imrdesk: {}: {}", file.display(), issue.message);
     }

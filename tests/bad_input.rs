@@ -155,26 +155,70 @@ fn build_battery(dir: &Path) -> Vec<Case> {
     add("formfeeds.txt", b"\x0c\x0c\x0c\n", Expect::Error("empty"));
     // Binary noise of several sizes and names.
     for (i, len) in [1usize, 64, 4096, 1 << 20].iter().enumerate() {
-        add(&format!("noise{i}.txt"), &noise(*len, 7 + i as u64), Expect::ErrorOrWarning);
-        add(&format!("noise{i}.pdf"), &noise(*len, 99 + i as u64), Expect::ErrorOrWarning);
-        add(&format!("noise{i}.ron"), &noise(*len, 1234 + i as u64), Expect::ErrorOrWarning);
+        add(
+            &format!("noise{i}.txt"),
+            &noise(*len, 7 + i as u64),
+            Expect::ErrorOrWarning,
+        );
+        add(
+            &format!("noise{i}.pdf"),
+            &noise(*len, 99 + i as u64),
+            Expect::ErrorOrWarning,
+        );
+        add(
+            &format!("noise{i}.ron"),
+            &noise(*len, 1234 + i as u64),
+            Expect::ErrorOrWarning,
+        );
     }
     let mut nul_letter = full.clone().into_bytes();
     nul_letter.splice(200..200, [0u8; 64]);
     add("nul_bytes.txt", &nul_letter, Expect::ErrorOrWarning);
     add("all_nul.txt", &[0u8; 4096], Expect::Error("binary"));
-    add("png_named_txt.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01", Expect::Error("binary"));
-    add("zip_named_pdf.pdf", b"PK\x03\x04\x14\0\0\0\0\0", Expect::ErrorOrWarning);
+    add(
+        "png_named_txt.txt",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01",
+        Expect::Error("binary"),
+    );
+    add(
+        "zip_named_pdf.pdf",
+        b"PK\x03\x04\x14\0\0\0\0\0",
+        Expect::ErrorOrWarning,
+    );
     // Other encodings.
     let accented = full.replace("hurt his low back", "hurt his low back at the caf\u{e9}");
-    add("latin1_letter.txt", &latin1(&accented), Expect::Warning("UTF-8"));
-    add("utf16le_letter.txt", &utf16(&full, false), Expect::ErrorOrWarning);
-    add("utf16be_letter.txt", &utf16(&full, true), Expect::ErrorOrWarning);
+    add(
+        "latin1_letter.txt",
+        &latin1(&accented),
+        Expect::Warning("UTF-8"),
+    );
+    add(
+        "utf16le_letter.txt",
+        &utf16(&full, false),
+        Expect::ErrorOrWarning,
+    );
+    add(
+        "utf16be_letter.txt",
+        &utf16(&full, true),
+        Expect::ErrorOrWarning,
+    );
     // Size and shape.
-    add("huge.txt", &vec![b'a'; 100 * 1024 * 1024], Expect::Error("limit"));
+    add(
+        "huge.txt",
+        &vec![b'a'; 100 * 1024 * 1024],
+        Expect::Error("limit"),
+    );
     let long_line: String = "lumbar pain ".repeat(400_000);
-    add("long_line.txt", long_line.as_bytes(), Expect::ErrorOrWarning);
-    add("control_chars.txt", "\u{1}\u{2}\u{3}\u{7}\u{8}".repeat(500).as_bytes(), Expect::ErrorOrWarning);
+    add(
+        "long_line.txt",
+        long_line.as_bytes(),
+        Expect::ErrorOrWarning,
+    );
+    add(
+        "control_chars.txt",
+        "\u{1}\u{2}\u{3}\u{7}\u{8}".repeat(500).as_bytes(),
+        Expect::ErrorOrWarning,
+    );
     // Letters missing or repeating a section.
     for section in ["header", "how", "credentials", "summary", "issues"] {
         add(
@@ -188,8 +232,16 @@ fn build_battery(dir: &Path) -> Vec<Case> {
             Expect::ErrorOrWarning,
         );
     }
-    add("letter_cut_in_half.txt", &full.as_bytes()[..full.len() / 2], Expect::ErrorOrWarning);
-    add("letter_no_decision.txt", full.replace(": Upheld", "").as_bytes(), Expect::ErrorOrWarning);
+    add(
+        "letter_cut_in_half.txt",
+        &full.as_bytes()[..full.len() / 2],
+        Expect::ErrorOrWarning,
+    );
+    add(
+        "letter_no_decision.txt",
+        full.replace(": Upheld", "").as_bytes(),
+        Expect::ErrorOrWarning,
+    );
     // PDFs: truncated copies of a real PDF of ours, and broken structure.
     let pdf = own_pdf(dir);
     for pct in [5usize, 30, 60, 95] {
@@ -199,7 +251,11 @@ fn build_battery(dir: &Path) -> Vec<Case> {
             Expect::ErrorOrWarning,
         );
     }
-    add("header_only.pdf", b"%PDF-1.7\n%%EOF\n", Expect::ErrorOrWarning);
+    add(
+        "header_only.pdf",
+        b"%PDF-1.7\n%%EOF\n",
+        Expect::ErrorOrWarning,
+    );
     let mut garbled = pdf.clone();
     let mid = garbled.len() / 2;
     let end = (mid + 256).min(garbled.len());
@@ -222,14 +278,42 @@ fn build_battery(dir: &Path) -> Vec<Case> {
     }
     // RON files: malformed, truncated, future version, wrong types.
     let good = case_ron("1");
-    add("malformed.ron", good.replace("meta:", "meta").as_bytes(), Expect::ErrorOrWarning);
-    add("truncated.ron", &good.as_bytes()[..good.len() / 2], Expect::ErrorOrWarning);
-    add("future.ron", case_ron("999").as_bytes(), Expect::Error("999"));
-    add("wrong_types.ron", case_ron("\"one\"").as_bytes(), Expect::ErrorOrWarning);
-    add("not_a_case.ron", b"(hello: \"world\")", Expect::ErrorOrWarning);
-    add("json_named_ron.ron", b"{\"format_version\": 1}", Expect::ErrorOrWarning);
+    add(
+        "malformed.ron",
+        good.replace("meta:", "meta").as_bytes(),
+        Expect::ErrorOrWarning,
+    );
+    add(
+        "truncated.ron",
+        &good.as_bytes()[..good.len() / 2],
+        Expect::ErrorOrWarning,
+    );
+    add(
+        "future.ron",
+        case_ron("999").as_bytes(),
+        Expect::Error("999"),
+    );
+    add(
+        "wrong_types.ron",
+        case_ron("\"one\"").as_bytes(),
+        Expect::ErrorOrWarning,
+    );
+    add(
+        "not_a_case.ron",
+        b"(hello: \"world\")",
+        Expect::ErrorOrWarning,
+    );
+    add(
+        "json_named_ron.ron",
+        b"{\"format_version\": 1}",
+        Expect::ErrorOrWarning,
+    );
     // Unsupported kinds of file.
-    add("letter.docx", b"PK\x03\x04 not really a document", Expect::Error("unsupported"));
+    add(
+        "letter.docx",
+        b"PK\x03\x04 not really a document",
+        Expect::Error("unsupported"),
+    );
     add("notes.json", b"{}", Expect::Error("unsupported"));
     cases
 }
@@ -242,7 +326,11 @@ fn stderr_of(out: &Output) -> String {
 fn every_bad_file_gets_a_clear_message_and_no_panic() {
     let dir = tempfile::tempdir().expect("temp dir");
     let battery = build_battery(dir.path());
-    assert!(battery.len() >= 50, "the battery has {} files", battery.len());
+    assert!(
+        battery.len() >= 50,
+        "the battery has {} files",
+        battery.len()
+    );
 
     let mut failures = Vec::new();
     let (mut refused, mut warned) = (0, 0);
@@ -270,7 +358,10 @@ fn every_bad_file_gets_a_clear_message_and_no_panic() {
             refused += 1;
             let lines = err.lines().filter(|l| !l.trim().is_empty()).count();
             if lines != 1 {
-                failures.push(format!("{}: expected one error line, got {lines}: {err}", case.name));
+                failures.push(format!(
+                    "{}: expected one error line, got {lines}: {err}",
+                    case.name
+                ));
             }
         }
         if !ok {
@@ -303,8 +394,14 @@ fn folders_keep_what_can_be_read_and_report_the_rest() {
     std::fs::write(records.join("scan.pdf"), noise(2048, 5)).expect("bad record written");
     let out = run(&["analyze", records.to_str().expect("UTF-8 path")]);
     let err = stderr_of(&out);
-    assert!(out.status.success(), "a folder with one bad file still opens: {err}");
-    assert!(err.contains("scan.pdf"), "the unreadable file is named: {err}");
+    assert!(
+        out.status.success(),
+        "a folder with one bad file still opens: {err}"
+    );
+    assert!(
+        err.contains("scan.pdf"),
+        "the unreadable file is named: {err}"
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     let docs = json["documents"].as_array().expect("documents array");
     assert_eq!(docs.len(), 1, "the readable record is kept");
@@ -315,7 +412,10 @@ fn folders_keep_what_can_be_read_and_report_the_rest() {
     assert!(!out.status.success());
     assert!(stderr_of(&out).contains("empty_folder"));
 
-    let out = run(&["analyze", dir.path().join("missing.txt").to_str().expect("UTF-8")]);
+    let out = run(&[
+        "analyze",
+        dir.path().join("missing.txt").to_str().expect("UTF-8"),
+    ]);
     assert!(!out.status.success());
     assert!(stderr_of(&out).contains("not found"));
 }
