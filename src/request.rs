@@ -1236,23 +1236,16 @@ fn duration_days(t: &str) -> Option<u32> {
     })
 }
 
-static RETRO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})\b"));
-
 /// The date of service of a retrospective request ("Retrospective … (DOS 11/18/16)").
 fn retrospective_date(t: &str) -> Option<NaiveDate> {
     if !any_word(t, &["retrospective", "retro", "dos", "date of service"]) {
         return None;
     }
-    let c = RETRO_DATE.captures(t)?;
-    let month: u32 = c.get(1)?.as_str().parse().ok()?;
-    let day: u32 = c.get(2)?.as_str().parse().ok()?;
-    let year_text = c.get(3)?.as_str();
-    let mut year: i32 = year_text.parse().ok()?;
-    if year_text.len() == 2 {
-        year += 2000;
-    }
-    NaiveDate::from_ymd_opt(year, month, day)
+    crate::extract::dates::find_dates(t, None)
+        .into_iter()
+        .map(|(_, d)| d)
+        .find(|d| d.precision == crate::fact::DatePrecision::Day)
+        .map(|d| d.date)
 }
 
 #[cfg(test)]

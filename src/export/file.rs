@@ -9,7 +9,6 @@
 //! and every issue is returned so the caller can show it. The output is
 //! written atomically, so a failed export never leaves half a file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::check::{ConsistencyIssue, Severity, check};
@@ -109,17 +108,11 @@ pub fn load_content(
 /// Writes through a temporary file in the same folder, then renames it over
 /// the target: readers see the old file or the new one, never a partial one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let io = |source: std::io::Error| ExportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    use crate::review::FileSystem;
+    RealFs
+        .write_atomic(path, bytes)
+        .map_err(|source| ExportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
