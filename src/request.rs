@@ -1092,28 +1092,14 @@ fn quantity(t: &str) -> Option<u32> {
     })
 }
 
-/// Number words real requests use.
+/// Counts in requests, including the frequency words "once", "twice", "thrice".
 fn number_word(w: &str) -> Option<u32> {
-    Some(match w {
-        "one" | "once" | "single" => 1,
-        "two" | "twice" => 2,
-        "three" | "thrice" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "fourteen" => 14,
-        "sixteen" => 16,
-        "eighteen" => 18,
-        "twenty" => 20,
-        "twenty-four" => 24,
-        _ => return w.parse().ok(),
-    })
+    match w {
+        "once" | "single" => Some(1),
+        "twice" => Some(2),
+        "thrice" => Some(3),
+        other => crate::extract::number_word(other),
+    }
 }
 
 const NUM: &str = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|sixteen|eighteen|twenty|twenty-four|once|twice|single)";

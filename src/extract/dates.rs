@@ -65,24 +65,12 @@ fn month_from_name(name: &str) -> Option<u32> {
     Some(m)
 }
 
+/// Counts in relative dates: "a year ago" as well as "three months ago".
 fn number_word(word: &str) -> Option<u32> {
-    let lower = word.to_ascii_lowercase();
-    let n = match lower.as_str() {
-        "a" | "an" | "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        _ => return lower.parse().ok(),
-    };
-    Some(n)
+    if word.eq_ignore_ascii_case("a") || word.eq_ignore_ascii_case("an") {
+        return Some(1);
+    }
+    super::lexicon::number_word(word)
 }
 
 /// Expands a year as written: four digits as is; two digits pivot on the
@@ -151,17 +139,11 @@ pub fn find_dates(text: &str, reference: Option<NaiveDate>) -> Vec<(Span, FuzzyD
             found.push((Span::new(start, end), d));
         }
     };
-    for c in NUMERIC.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
-        let d = (|| {
-            let month = num(&c, 1)?;
-            let day = num(&c, 2)?;
-            let year = expand_year(c.get(3)?.as_str())?;
-            ymd(year, month, day).map(FuzzyDate::day)
-        })();
-        add(m.start(), m.end(), d);
-    }
-    for c in SLIPPED.captures_iter(text) {
+    // Slipped forms ("0719/12") capture month, day and year like the plain numeric ones.
+    for c in NUMERIC
+        .captures_iter(text)
+        .chain(SLIPPED.captures_iter(text))
+    {
         let Some(m) = c.get(0) else { continue };
         let d = (|| {
             let month = num(&c, 1)?;

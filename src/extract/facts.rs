@@ -128,28 +128,11 @@ fn is_treatment(kind: FactKind) -> bool {
     )
 }
 
+/// A count or measure in digits (decimals kept) or words.
 fn number_word(w: &str) -> Option<f64> {
-    let n = match w.to_ascii_lowercase().as_str() {
-        "one" => 1.0,
-        "two" => 2.0,
-        "three" => 3.0,
-        "four" => 4.0,
-        "five" => 5.0,
-        "six" => 6.0,
-        "seven" => 7.0,
-        "eight" => 8.0,
-        "nine" => 9.0,
-        "ten" => 10.0,
-        "eleven" => 11.0,
-        "twelve" => 12.0,
-        "fifteen" => 15.0,
-        "sixteen" => 16.0,
-        "eighteen" => 18.0,
-        "twenty" => 20.0,
-        "twenty-four" => 24.0,
-        other => return other.parse().ok(),
-    };
-    Some(n)
+    w.parse::<f64>()
+        .ok()
+        .or_else(|| super::lexicon::number_word(w).map(f64::from))
 }
 
 fn nearest<T: Copy>(

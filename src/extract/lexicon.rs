@@ -514,6 +514,33 @@ fn kind_from_code(code: &str) -> Option<Option<FactKind>> {
     }))
 }
 
+/// A count written as a word or in digits ("twelve", "12"). Records and
+/// requests spell out small numbers; every reader of counts shares this list.
+pub fn number_word(word: &str) -> Option<u32> {
+    let n = match word.to_ascii_lowercase().as_str() {
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "eighteen" => 18,
+        "twenty" => 20,
+        "twenty-four" => 24,
+        digits => return digits.parse().ok(),
+    };
+    Some(n)
+}
+
 pub(crate) fn region_from_name(name: &str) -> Option<BodyRegion> {
     BodyRegion::ALL
         .into_iter()

@@ -12,6 +12,8 @@ mod context;
 pub mod dates;
 mod facts;
 mod lexicon;
+
+pub use lexicon::number_word;
 pub mod text;
 
 use std::sync::LazyLock;
