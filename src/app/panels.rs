@@ -14,17 +14,27 @@ use super::shortcuts::{self, Shortcut};
 use super::theme::{Theme, ThemeKind};
 use super::{Action, Modal, OpenCase, Pane, Settings, Workstation};
 
+/// A menu entry that does what its keyboard shortcut does, showing the keys.
+fn shortcut_entry(
+    ui: &mut egui::Ui,
+    ctx: &egui::Context,
+    enabled: bool,
+    label: impl Into<egui::WidgetText>,
+    shortcut: Shortcut,
+    actions: &mut Vec<Action>,
+) {
+    let button = egui::Button::new(label).shortcut_text(shortcuts::label(ctx, shortcut));
+    if ui.add_enabled(enabled, button).clicked() {
+        actions.push(Action::Shortcut(shortcut));
+    }
+}
+
 pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Action>) {
     let ctx = ui.ctx().clone();
     let sc = |s: Shortcut| shortcuts::label(&ctx, s);
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            if ui
-                .add(egui::Button::new("Open…").shortcut_text(sc(Shortcut::Open)))
-                .clicked()
-            {
-                actions.push(Action::Shortcut(Shortcut::Open));
-            }
+            shortcut_entry(ui, &ctx, true, "Open…", Shortcut::Open, actions);
             if ui.button("Open records folder…").clicked() {
                 actions.push(Action::StartDialog(DialogKind::OpenFolder));
             }
@@ -46,33 +56,16 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
             });
             ui.separator();
             let has_case = ws.open.is_some();
-            if ui
-                .add_enabled(
-                    has_case,
-                    egui::Button::new("Save").shortcut_text(sc(Shortcut::Save)),
-                )
-                .clicked()
-            {
-                actions.push(Action::Shortcut(Shortcut::Save));
-            }
-            if ui
-                .add_enabled(
-                    has_case,
-                    egui::Button::new("Save as…").shortcut_text(sc(Shortcut::SaveAs)),
-                )
-                .clicked()
-            {
-                actions.push(Action::Shortcut(Shortcut::SaveAs));
-            }
-            if ui
-                .add_enabled(
-                    has_case,
-                    egui::Button::new("Export letter…").shortcut_text(sc(Shortcut::Export)),
-                )
-                .clicked()
-            {
-                actions.push(Action::Shortcut(Shortcut::Export));
-            }
+            shortcut_entry(ui, &ctx, has_case, "Save", Shortcut::Save, actions);
+            shortcut_entry(ui, &ctx, has_case, "Save as…", Shortcut::SaveAs, actions);
+            shortcut_entry(
+                ui,
+                &ctx,
+                has_case,
+                "Export letter…",
+                Shortcut::Export,
+                actions,
+            );
             ui.separator();
             if ui.button("Settings…").clicked() {
                 actions.push(Action::ShowSettings);
@@ -88,30 +81,16 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
                 .and_then(|o| o.review.undo_label())
                 .map(|l| format!("Undo: {}", short(l, 40)))
                 .unwrap_or_else(|| "Undo".into());
-            if ui
-                .add_enabled(
-                    can_undo,
-                    egui::Button::new(undo_text).shortcut_text(sc(Shortcut::Undo)),
-                )
-                .clicked()
-            {
-                actions.push(Action::Shortcut(Shortcut::Undo));
-            }
-            if ui
-                .add_enabled(
-                    can_redo,
-                    egui::Button::new("Redo").shortcut_text(sc(Shortcut::Redo)),
-                )
-                .clicked()
-            {
-                actions.push(Action::Shortcut(Shortcut::Redo));
-            }
-            if ui
-                .add(egui::Button::new("Search documents").shortcut_text(sc(Shortcut::Search)))
-                .clicked()
-            {
-                actions.push(Action::Shortcut(Shortcut::Search));
-            }
+            shortcut_entry(ui, &ctx, can_undo, undo_text, Shortcut::Undo, actions);
+            shortcut_entry(ui, &ctx, can_redo, "Redo", Shortcut::Redo, actions);
+            shortcut_entry(
+                ui,
+                &ctx,
+                true,
+                "Search documents",
+                Shortcut::Search,
+                actions,
+            );
         });
         ui.menu_button("View", |ui| {
             for p in Pane::ALL {
