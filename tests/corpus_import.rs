@@ -1,6 +1,8 @@
 //! Imports every dev letter, from its text and from its PDF, and checks the
 //! result against counts taken independently of the importer.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use imrdesk::case::Case;
@@ -21,23 +23,6 @@ macro_rules! check_eq {
             $errs.push(format!("{}: {:?} != {:?}", format!($($fmt)+), $a, $b));
         }
     };
-}
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("IMRDESK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/dev"))
-        });
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "corpus folder {} is absent: corpus import test skipped",
-            dir.display()
-        );
-        None
-    }
 }
 
 fn letters(dir: &Path, ext: &str) -> Vec<PathBuf> {
@@ -146,7 +131,9 @@ fn check_letter(case: &Case, name: &str, errs: &mut Vec<String>) {
 
 #[test]
 fn every_dev_letter_imports_from_text_and_pdf() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("corpus import test") else {
+        return;
+    };
     let txts = letters(&dir, "txt");
     assert!(
         !txts.is_empty(),

@@ -2,29 +2,16 @@
 //! the figures reached, so a rule change cannot silently make them worse.
 //! Set `IMRDESK_EVAL_DETAIL=1` to print every disagreement.
 
-use std::path::PathBuf;
+mod common;
 
 use imrdesk::eval::{evaluate_dir, render_table};
 use imrdesk::guideline::Library;
 
-fn corpus() -> PathBuf {
-    std::env::var_os("IMRDESK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/dev"))
-        })
-}
-
 #[test]
 fn eval_on_dev_corpus_meets_floors() {
-    let dir = corpus();
-    if !dir.is_dir() {
-        eprintln!(
-            "corpus folder {} not found: eval corpus test skipped",
-            dir.display()
-        );
+    let Some(dir) = common::corpus_dir("eval corpus test") else {
         return;
-    }
+    };
     let library = Library::builtin().expect("built-in library loads");
     let report = evaluate_dir(&dir, &library).expect("eval runs");
     println!("{}", render_table(&report));

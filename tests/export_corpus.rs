@@ -4,6 +4,8 @@
 //! rationales, exported, and read back. The checks are heuristics, so the
 //! expert letters also measure how often they raise a false alarm.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -13,23 +15,6 @@ use imrdesk::case::ExpertOutcome;
 use imrdesk::export::{Format, GuidelineRef, IssueKind, LetterContent, Signature, check, export};
 use imrdesk::ingest::letter_from_text;
 use imrdesk::timeline::Timeline;
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("IMRDESK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/dev"))
-        });
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "corpus folder {} is absent: corpus export test skipped",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// The expert's letter as our letter model, signed.
 fn expert_letter(path: &PathBuf) -> Option<(imrdesk::case::Case, LetterContent)> {
@@ -68,7 +53,9 @@ fn expert_letter(path: &PathBuf) -> Option<(imrdesk::case::Case, LetterContent)>
 
 #[test]
 fn corpus_letters_export_and_checks_rarely_misfire() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("corpus export test") else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -2,28 +2,20 @@
 //! document on character boundaries and inside its sentence, and facts of
 //! the kinds every case summary has.
 
+mod common;
+
 use std::path::PathBuf;
 
 use imrdesk::extract::extract_case;
 use imrdesk::fact::{Certainty, FactKind};
 
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("IMRDESK_CORPUS").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/dev")),
-        PathBuf::from,
-    )
-}
-
 #[test]
 fn every_letter_extracts_sound_facts() {
-    let dir = corpus_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!(
-            "corpus not found at {}; corpus extraction check skipped",
-            dir.display()
-        );
+    let Some(dir) = common::corpus_dir("corpus extraction check") else {
         return;
     };
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())

@@ -7,8 +7,10 @@
 //! recall per kind and the precision of negation flags, prints them, and
 //! asserts floors at the figures reached so they cannot regress.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use imrdesk::case::DocumentKind;
 use imrdesk::extract::{ExtractContext, extract_document};
@@ -32,13 +34,6 @@ struct GoldenFact {
     region: Option<BodyRegion>,
     #[serde(default)]
     side: Option<Side>,
-}
-
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("IMRDESK_CORPUS").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/dev")),
-        PathBuf::from,
-    )
 }
 
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
@@ -81,14 +76,9 @@ struct Score {
 
 #[test]
 fn golden_precision_recall_and_negation() {
-    let dir = corpus_dir();
-    if !dir.is_dir() {
-        eprintln!(
-            "corpus not found at {}; golden extraction check skipped",
-            dir.display()
-        );
+    let Some(dir) = common::corpus_dir("golden extraction check") else {
         return;
-    }
+    };
     let golden_text = include_str!("golden/facts.ron");
     let golden: Vec<GoldenLetter> =
         ron::from_str(golden_text).unwrap_or_else(|e| panic!("facts.ron: {e}"));
