@@ -6,7 +6,6 @@ mod export_support;
 
 use chrono::{TimeZone, Utc};
 use export_support::*;
-use imrdesk::assessment::Decision;
 use imrdesk::case::ItemId;
 use imrdesk::export::{ExportError, Format, export_file, export_file_with};
 use imrdesk::guideline::Library;
@@ -26,26 +25,7 @@ fn finalized(rationale_for_item_2: Option<&str>) -> ReviewState {
             )
             .unwrap();
     }
-    for id in 0..3 {
-        state
-            .apply(
-                Command::Decide {
-                    item: ItemId(id),
-                    decision: Some(Decision::NotMedicallyNecessary),
-                },
-                &clock,
-            )
-            .unwrap();
-    }
-    state
-        .apply(
-            Command::Finalize {
-                reviewer_name: "Dr. Invented Reviewer".into(),
-                credentials: "MD".into(),
-            },
-            &clock,
-        )
-        .unwrap();
+    decide_and_sign(&mut state, &[0, 1, 2], &clock);
     state
 }
 

@@ -253,26 +253,7 @@ fn from_review_follows_the_reviewer() {
     assert_eq!(draft.items[0].checklist[0].origin, AnswerOrigin::Engine);
     assert!(!draft.audit.is_empty());
 
-    for id in [0, 2] {
-        state
-            .apply(
-                Command::Decide {
-                    item: ItemId(id),
-                    decision: Some(Decision::NotMedicallyNecessary),
-                },
-                &clock,
-            )
-            .unwrap();
-    }
-    state
-        .apply(
-            Command::Finalize {
-                reviewer_name: "Dr. Invented Reviewer".into(),
-                credentials: "MD".into(),
-            },
-            &clock,
-        )
-        .unwrap();
+    decide_and_sign(&mut state, &[0, 2], &clock);
     let fin = LetterContent::from_review(&state);
     assert!(!fin.draft);
     let sig = fin.signature.as_ref().unwrap();

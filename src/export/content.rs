@@ -15,7 +15,7 @@ use crate::case::{
 };
 use crate::fact::{FactKind, FuzzyDate};
 use crate::request::Request;
-use crate::review::{Mode, ReviewState, Status};
+use crate::review::{Mode, ReviewState, Signature, Status};
 
 /// Version of the structured export schema (JSON/RON of [`LetterContent`]).
 /// Bumped when a field changes meaning, so other systems can refuse what they
@@ -144,18 +144,6 @@ pub struct EvidenceQuote {
     pub date: Option<NaiveDate>,
 }
 
-/// Who signed, when, and the hash of what they signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Signature {
-    /// Kept in the record, never printed in the letter body.
-    pub reviewer_name: String,
-    /// Credentials as printed under the signature.
-    pub credentials: String,
-    pub signed_at: DateTime<Utc>,
-    /// SHA-256 (hex) of the signed review content.
-    pub content_hash: String,
-}
-
 /// One line of the review's audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditLine {
@@ -280,12 +268,7 @@ impl LetterContent {
         let finalized = state.status == Status::Finalized;
         content.draft = !finalized;
         content.signature = if finalized {
-            state.signature.as_ref().map(|s| Signature {
-                reviewer_name: s.reviewer_name.clone(),
-                credentials: s.credentials.clone(),
-                signed_at: s.signed_at,
-                content_hash: s.content_hash.clone(),
-            })
+            state.signature.clone()
         } else {
             None
         };

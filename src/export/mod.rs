@@ -23,10 +23,11 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
+pub use crate::review::Signature;
 pub use check::{ConsistencyIssue, IssueKind, Severity, blocks_final, check};
 pub use content::{
     AnswerOrigin, AuditLine, ChecklistAnswer, DocumentEntry, EvidenceQuote, GuidelineRef,
-    LetterContent, LetterItem, SCHEMA_VERSION, Signature,
+    LetterContent, LetterItem, SCHEMA_VERSION,
 };
 pub use file::{ExportOutcome, export_file, export_file_with, load_content, write_atomic};
 

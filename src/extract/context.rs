@@ -225,6 +225,34 @@ pub(crate) struct Reading {
     pub other_subject: bool,
 }
 
+/// Walks `candidates` outward from the fact (nearest first) and returns the
+/// first trigger with `flag`, unless the scope ends first: a gap over `cap`
+/// bytes or a trigger with a role in `stops`. Pseudo-triggers ("no change")
+/// neither match nor stop.
+fn nearest<'a>(
+    candidates: impl Iterator<Item = &'a &'a Trigger>,
+    gap: impl Fn(&Trigger) -> usize,
+    flag: u32,
+    cap: usize,
+    stops: u32,
+) -> Option<&'a Trigger> {
+    for t in candidates {
+        if gap(t) > cap {
+            return None;
+        }
+        if t.roles & PSEUDO != 0 {
+            continue;
+        }
+        if t.roles & flag != 0 {
+            return Some(t);
+        }
+        if t.roles & stops != 0 {
+            return None;
+        }
+    }
+    None
+}
+
 /// Reads the triggers of one sentence around the fact `fs..fe`.
 pub(crate) fn read(triggers: &[Trigger], fs: usize, fe: usize, treatment: bool) -> Reading {
     let mut r = Reading::default();
@@ -235,41 +263,16 @@ pub(crate) fn read(triggers: &[Trigger], fs: usize, fe: usize, treatment: bool) 
     let review_sentence = outside.iter().any(|t| t.roles & UR != 0);
     let first_review = outside.iter().find(|t| t.roles & UR != 0).map(|t| t.start);
 
-    // The nearest pre-trigger with `flag` within `cap` bytes, scope ended by
-    // any trigger with a role in `stops`.
-    let pre = |flag: u32, cap: usize, stops: u32| -> Option<&Trigger> {
-        for t in outside.iter().rev().filter(|t| t.end <= fs) {
-            if fs - t.end > cap {
-                return None;
-            }
-            if t.roles & PSEUDO != 0 {
-                continue;
-            }
-            if t.roles & flag != 0 {
-                return Some(t);
-            }
-            if t.roles & stops != 0 {
-                return None;
-            }
-        }
-        None
+    // The nearest trigger before (`pre`) or after (`post`) the fact with
+    // `flag` within `cap` bytes, scope ended by any trigger with a role in
+    // `stops`.
+    let pre = |flag: u32, cap: usize, stops: u32| {
+        let before = outside.iter().rev().filter(|t| t.end <= fs);
+        nearest(before, |t| fs - t.end, flag, cap, stops)
     };
-    let post = |flag: u32, cap: usize, stops: u32| -> Option<&Trigger> {
-        for t in outside.iter().filter(|t| t.start >= fe) {
-            if t.start - fe > cap {
-                return None;
-            }
-            if t.roles & PSEUDO != 0 {
-                continue;
-            }
-            if t.roles & flag != 0 {
-                return Some(t);
-            }
-            if t.roles & stops != 0 {
-                return None;
-            }
-        }
-        None
+    let post = |flag: u32, cap: usize, stops: u32| {
+        let after = outside.iter().filter(|t| t.start >= fe);
+        nearest(after, |t| t.start - fe, flag, cap, stops)
     };
 
     r.undocumented =

@@ -253,6 +253,23 @@ struct History {
     coalesce: Option<ItemId>,
 }
 
+/// One undo or redo step: the newest snapshot of `from` becomes the items,
+/// and the items it replaces go onto `to` under the same label. Undo and redo
+/// are the same move with the stacks swapped.
+fn step(
+    from: &mut Vec<Snapshot>,
+    to: &mut Vec<Snapshot>,
+    items: &mut Vec<ItemReview>,
+) -> Option<String> {
+    let snap = from.pop()?;
+    let current = std::mem::replace(items, snap.items);
+    to.push(Snapshot {
+        label: snap.label.clone(),
+        items: current,
+    });
+    Some(snap.label)
+}
+
 impl ReviewState {
     /// A new draft review whose answers start as the engine's suggestions and
     /// whose rationales start as the engine's drafts.
@@ -446,24 +463,16 @@ impl ReviewState {
         }
         let action = match cmd {
             Command::Undo => {
-                let snap = self.history.undo.pop().ok_or(Refusal::NothingToUndo)?;
-                let current = std::mem::replace(&mut self.items, snap.items);
-                self.history.redo.push(Snapshot {
-                    label: snap.label.clone(),
-                    items: current,
-                });
+                let History { undo, redo, .. } = &mut self.history;
+                let label = step(undo, redo, &mut self.items).ok_or(Refusal::NothingToUndo)?;
                 self.history.coalesce = None;
-                format!("Undo: {}", snap.label)
+                format!("Undo: {label}")
             }
             Command::Redo => {
-                let snap = self.history.redo.pop().ok_or(Refusal::NothingToRedo)?;
-                let current = std::mem::replace(&mut self.items, snap.items);
-                self.history.undo.push(Snapshot {
-                    label: snap.label.clone(),
-                    items: current,
-                });
+                let History { undo, redo, .. } = &mut self.history;
+                let label = step(redo, undo, &mut self.items).ok_or(Refusal::NothingToRedo)?;
                 self.history.coalesce = None;
-                format!("Redo: {}", snap.label)
+                format!("Redo: {label}")
             }
             Command::Finalize {
                 reviewer_name,

@@ -16,6 +16,7 @@ use imrdesk::case::{
 use imrdesk::export::{LetterContent, Signature};
 use imrdesk::fact::{BodyRegion, FuzzyDate, Side, Span};
 use imrdesk::request::{Category, Request};
+use imrdesk::review::{Clock, Command, ReviewState};
 use imrdesk::timeline::Timeline;
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -281,4 +282,29 @@ pub fn signed() -> LetterContent {
         content_hash: "0f".repeat(32),
     });
     c
+}
+
+/// Decides `items` as not medically necessary and finalizes, signed by the
+/// invented reviewer: the common ending of the review-layer export tests.
+pub fn decide_and_sign(state: &mut ReviewState, items: &[u32], clock: &dyn Clock) {
+    for &id in items {
+        state
+            .apply(
+                Command::Decide {
+                    item: ItemId(id),
+                    decision: Some(Decision::NotMedicallyNecessary),
+                },
+                clock,
+            )
+            .unwrap();
+    }
+    state
+        .apply(
+            Command::Finalize {
+                reviewer_name: "Dr. Invented Reviewer".into(),
+                credentials: "MD".into(),
+            },
+            clock,
+        )
+        .unwrap();
 }
