@@ -10,6 +10,7 @@ pub mod app;
 pub mod assessment;
 pub mod case;
 pub mod cli;
+pub mod drug;
 pub mod engine;
 pub mod eval;
 pub mod export;

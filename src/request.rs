@@ -196,63 +196,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::case::{Case, DisputedItem};
-
-/// One drug of the lexicon in `assets/lexicon/drugs.ron`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct DrugEntry {
-    /// Generic name, lower case.
-    pub generic: String,
-    /// The class guideline rules are written for.
-    pub class: Category,
-    /// Every name (generic and brand) that identifies the drug, lower case.
-    pub names: Vec<String>,
-}
-
-static DRUG_LEXICON_RON: &str = include_str!("../assets/lexicon/drugs.ron");
-
-/// The drug lexicon, parsed once. It is a built-in asset checked by a unit
-/// test, so a parse failure here is a build defect, not a user error.
-static DRUGS: LazyLock<Vec<DrugEntry>> =
-    LazyLock::new(|| ron::from_str(DRUG_LEXICON_RON).unwrap_or_default());
-
-/// Every drug the engine knows, for extraction and the GUI.
-pub fn drug_lexicon() -> &'static [DrugEntry] {
-    &DRUGS
-}
-
-/// Looks a drug up by any of its names as a whole word in `text` (lower case);
-/// the longest matching name wins ("voltaren gel" over "voltaren").
-pub fn find_drug(text_lower: &str) -> Option<&'static DrugEntry> {
-    let mut best: Option<(&'static DrugEntry, usize)> = None;
-    for entry in DRUGS.iter() {
-        for name in &entry.names {
-            if contains_word(text_lower, name) && best.is_none_or(|(_, len)| name.len() > len) {
-                best = Some((entry, name.len()));
-            }
-        }
-    }
-    best.map(|(e, _)| e)
-}
-
-/// Whether `needle` occurs in `hay` with no letter or digit on either side.
-fn contains_word(hay: &str, needle: &str) -> bool {
-    let mut from = 0;
-    while let Some(pos) = hay[from..].find(needle) {
-        let start = from + pos;
-        let end = start + needle.len();
-        let before = hay[..start].chars().next_back();
-        let after = hay[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        if boundary(before) && boundary(after) {
-            return true;
-        }
-        from = start + needle.len().max(1);
-        if from >= hay.len() {
-            break;
-        }
-    }
-    false
-}
+use crate::drug::{self, Drug, contains_word};
 
 fn any_word(hay: &str, needles: &[&str]) -> bool {
     needles.iter().any(|n| contains_word(hay, n))
@@ -310,7 +254,7 @@ fn is_perioperative(text: &str) -> bool {
 pub fn parse(item: &DisputedItem) -> Request {
     let text = item.disputed_text().trim().to_string();
     let lower = normalise(&text);
-    let drug = find_drug(&lower);
+    let drug = drug::find_in_request(&lower);
     let category = categorise(&lower, drug, item.depends_on.is_some());
     let mut req = Request::bare(item.id, text.clone(), category);
     req.depends_on = item.depends_on;
@@ -320,7 +264,7 @@ pub fn parse(item: &DisputedItem) -> Request {
     req.other_regions = regions.into_iter().skip(1).collect();
     req.side = side(&lower);
     if category.is_medication() || drug.is_some() {
-        req.drug = drug.map(|d| d.generic.clone());
+        req.drug = drug.and_then(|d| d.generic.clone());
         req.strength = strength(&lower);
     }
     req.quantity = quantity(&lower);
@@ -631,7 +575,7 @@ const ORAL_SUSPENSION: &[&str] = &["oral suspension", "suspension", "oral soluti
 /// Chooses the category. Order matters: the most specific signals first, so
 /// "physical therapy evaluation" is therapy and "post-op Norco" is a medication
 /// of an associated service only when it depends on a surgery.
-fn categorise(t: &str, drug: Option<&DrugEntry>, has_parent: bool) -> Category {
+fn categorise(t: &str, drug: Option<&Drug>, has_parent: bool) -> Category {
     if any_word(t, FCE) {
         return Category::FunctionalCapacityEvaluation;
     }
@@ -693,19 +637,19 @@ fn categorise(t: &str, drug: Option<&DrugEntry>, has_parent: bool) -> Category {
 }
 
 /// The medication category, when the text names a drug (or a dosage form of one).
-fn medication_class(t: &str, drug: Option<&DrugEntry>) -> Option<Category> {
+fn medication_class(t: &str, drug: Option<&Drug>) -> Option<Category> {
     let drug = drug?;
-    if drug.class == Category::CompoundedOral || any_word(t, ORAL_SUSPENSION) {
+    if drug.category == Category::CompoundedOral || any_word(t, ORAL_SUSPENSION) {
         return Some(Category::CompoundedOral);
     }
     // A strength in percent is a topical preparation (gels, creams, patches).
     let percent = STRENGTH
         .captures_iter(t)
         .any(|c| c.get(2).is_some_and(|u| u.as_str() == "%"));
-    if drug.class == Category::TopicalAnalgesic || any_word(t, TOPICAL_FORM) || percent {
+    if drug.category == Category::TopicalAnalgesic || any_word(t, TOPICAL_FORM) || percent {
         return Some(Category::TopicalAnalgesic);
     }
-    Some(drug.class)
+    Some(drug.category)
 }
 
 fn is_therapeutic_ultrasound(t: &str) -> bool {
@@ -1249,19 +1193,6 @@ mod tests {
 
     fn p(text: &str) -> Request {
         parse(&item(text))
-    }
-
-    #[test]
-    fn drug_lexicon_parses_and_is_unique() {
-        let parsed: Vec<DrugEntry> = ron::from_str(DRUG_LEXICON_RON).expect("drugs.ron parses");
-        assert!(parsed.len() > 80);
-        let mut seen = std::collections::HashSet::new();
-        for e in &parsed {
-            for n in &e.names {
-                assert_eq!(n, &n.to_lowercase(), "names are lower case: {n}");
-                assert!(seen.insert(n.clone()), "name listed twice: {n}");
-            }
-        }
     }
 
     #[test]

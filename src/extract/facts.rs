@@ -13,7 +13,7 @@ use regex::Regex;
 use super::ExtractContext;
 use super::context::{self, Trigger};
 use super::dates::find_dates;
-use super::lexicon::{self, DRUGS, LEXICON, Meaning, PLACES, Place};
+use super::lexicon::{self, LEXICON, Meaning, PLACES, Place};
 use super::text::{dewrap, sentence_index, sentences_in};
 use crate::case::DocId;
 use crate::fact::{BodyRegion, Certainty, Fact, FactKind, FuzzyDate, Side, Span, Subject};
@@ -585,8 +585,11 @@ fn lexicon_candidates(flat: &str, lower: &str, out: &mut Vec<Candidate>) {
                     out.push(c);
                 }
                 Meaning::Drug(i) => {
-                    let Some(drug) = DRUGS.get(i) else { continue };
-                    let mut c = Candidate::new(FactKind::Medication, drug.concept, start, end);
+                    let Some(drug) = crate::drug::lexicon().get(i) else {
+                        continue;
+                    };
+                    let concept = drug.concept.as_str();
+                    let mut c = Candidate::new(FactKind::Medication, concept, start, end);
                     medication_detail(flat, end, &mut c);
                     out.push(c);
                 }

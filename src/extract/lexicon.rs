@@ -345,125 +345,6 @@ pub(crate) const SIDES: &[(Side, &[&str])] = &[
     (Side::Bilateral, &["bilateral", "bilaterally", "both"]),
 ];
 
-/// One medication concept: generic name as the concept, its class, and the
-/// names records use for it.
-pub(crate) struct Drug {
-    pub concept: &'static str,
-    pub class: &'static str,
-    pub names: &'static [&'static str],
-}
-
-macro_rules! drugs {
-    ($( $concept:literal $class:literal [$($name:literal),* $(,)?] )*) => {
-        &[ $( Drug { concept: $concept, class: $class, names: &[$($name),*] }, )* ]
-    };
-}
-
-pub(crate) const DRUGS: &[Drug] = drugs! {
-    "tramadol" "opioid" ["tramadol", "ultram", "ultram er", "tramadol er", "tramadol hcl", "conzip"]
-    "tramadol_acetaminophen" "opioid" ["ultracet", "tramadol/acetaminophen", "tramadol/apap", "tramadol-acetaminophen"]
-    "tapentadol" "opioid" ["tapentadol", "nucynta", "nucynta er"]
-    "hydrocodone_acetaminophen" "opioid" ["norco", "vicodin", "lortab", "lorcet", "hydrocodone/acetaminophen", "hydrocodone/apap", "hydrocodone-acetaminophen", "hydrocodone bitartrate/acetaminophen", "hydrocodone acetaminophen", "hydrocodone/acetaminophen (norco)", "hydrocodone-apap", "hydrocodone/paracetamol"]
-    "hydrocodone" "opioid" ["hydrocodone", "hysingla", "zohydro", "hydrocodone er"]
-    "oxycodone" "opioid" ["oxycodone", "oxycontin", "roxicodone", "oxycodone er", "oxycodone hcl", "xtampza"]
-    "oxycodone_acetaminophen" "opioid" ["percocet", "endocet", "oxycodone/acetaminophen", "oxycodone/apap", "oxycodone-acetaminophen"]
-    "morphine" "opioid" ["morphine", "ms contin", "morphine sulfate", "kadian", "avinza"]
-    "hydromorphone" "opioid" ["hydromorphone", "dilaudid", "exalgo"]
-    "oxymorphone" "opioid" ["oxymorphone", "opana", "opana er"]
-    "fentanyl" "opioid" ["fentanyl", "duragesic", "fentanyl patch", "fentanyl patches"]
-    "methadone" "opioid" ["methadone", "dolophine"]
-    "buprenorphine" "opioid" ["buprenorphine", "butrans", "suboxone", "subutex", "belbuca", "butrans patch"]
-    "acetaminophen_codeine" "opioid" ["tylenol #3", "tylenol with codeine", "tylenol no. 3", "acetaminophen/codeine", "tylenol #4"]
-    "codeine" "opioid" ["codeine"]
-    "ibuprofen" "nsaid" ["ibuprofen", "motrin", "advil"]
-    "naproxen" "nsaid" ["naproxen", "naprosyn", "anaprox", "anaprox ds", "aleve", "naproxen sodium"]
-    "meloxicam" "nsaid" ["meloxicam", "mobic"]
-    "diclofenac" "nsaid" ["diclofenac", "diclofenac sodium", "diclofenac potassium", "voltaren xr", "arthrotec", "zorvolex", "cambia"]
-    "diclofenac_topical" "topical" ["voltaren gel", "diclofenac gel", "flector", "flector patch", "pennsaid", "diclofenac sodium gel", "voltaren"]
-    "celecoxib" "nsaid" ["celecoxib", "celebrex"]
-    "etodolac" "nsaid" ["etodolac", "lodine"]
-    "nabumetone" "nsaid" ["nabumetone", "relafen"]
-    "ketorolac" "nsaid" ["ketorolac", "toradol"]
-    "indomethacin" "nsaid" ["indomethacin", "indocin"]
-    "fenoprofen" "nsaid" ["fenoprofen", "nalfon"]
-    "piroxicam" "nsaid" ["piroxicam", "feldene"]
-    "aspirin" "nsaid" ["aspirin", "asa"]
-    "omeprazole" "ppi" ["omeprazole", "prilosec"]
-    "pantoprazole" "ppi" ["pantoprazole", "protonix"]
-    "esomeprazole" "ppi" ["esomeprazole", "nexium"]
-    "lansoprazole" "ppi" ["lansoprazole", "prevacid"]
-    "rabeprazole" "ppi" ["rabeprazole", "aciphex"]
-    "dexlansoprazole" "ppi" ["dexlansoprazole", "dexilant"]
-    "ranitidine" "h2_blocker" ["ranitidine", "zantac"]
-    "famotidine" "h2_blocker" ["famotidine", "pepcid"]
-    "cyclobenzaprine" "muscle_relaxant" ["cyclobenzaprine", "flexeril", "fexmid", "amrix", "cyclobenzaprine hcl"]
-    "tizanidine" "muscle_relaxant" ["tizanidine", "zanaflex"]
-    "methocarbamol" "muscle_relaxant" ["methocarbamol", "robaxin"]
-    "carisoprodol" "muscle_relaxant" ["carisoprodol", "soma"]
-    "baclofen" "muscle_relaxant" ["baclofen", "lioresal"]
-    "metaxalone" "muscle_relaxant" ["metaxalone", "skelaxin"]
-    "orphenadrine" "muscle_relaxant" ["orphenadrine", "norflex", "orphenadrine er"]
-    "chlorzoxazone" "muscle_relaxant" ["chlorzoxazone", "parafon forte"]
-    "gabapentin" "antiepileptic" ["gabapentin", "neurontin", "gralise"]
-    "pregabalin" "antiepileptic" ["pregabalin", "lyrica"]
-    "topiramate" "antiepileptic" ["topiramate", "topamax"]
-    "carbamazepine" "antiepileptic" ["carbamazepine", "tegretol"]
-    "lamotrigine" "antiepileptic" ["lamotrigine", "lamictal"]
-    "duloxetine" "antidepressant" ["duloxetine", "cymbalta"]
-    "amitriptyline" "antidepressant" ["amitriptyline", "elavil"]
-    "nortriptyline" "antidepressant" ["nortriptyline", "pamelor"]
-    "venlafaxine" "antidepressant" ["venlafaxine", "effexor", "effexor xr"]
-    "sertraline" "antidepressant" ["sertraline", "zoloft"]
-    "fluoxetine" "antidepressant" ["fluoxetine", "prozac"]
-    "citalopram" "antidepressant" ["citalopram", "celexa"]
-    "escitalopram" "antidepressant" ["escitalopram", "lexapro"]
-    "paroxetine" "antidepressant" ["paroxetine", "paxil"]
-    "bupropion" "antidepressant" ["bupropion", "wellbutrin"]
-    "trazodone" "antidepressant" ["trazodone", "desyrel"]
-    "mirtazapine" "antidepressant" ["mirtazapine", "remeron"]
-    "zolpidem" "sleep_aid" ["zolpidem", "ambien", "ambien cr", "zolpidem er"]
-    "eszopiclone" "sleep_aid" ["eszopiclone", "lunesta"]
-    "temazepam" "sleep_aid" ["temazepam", "restoril"]
-    "suvorexant" "sleep_aid" ["suvorexant", "belsomra"]
-    "melatonin" "sleep_aid" ["melatonin"]
-    "alprazolam" "other" ["alprazolam", "xanax"]
-    "lorazepam" "other" ["lorazepam", "ativan"]
-    "diazepam" "other" ["diazepam", "valium"]
-    "clonazepam" "other" ["clonazepam", "klonopin"]
-    "lidocaine" "topical" ["lidocaine", "lidoderm", "lidocaine patch", "lidoderm patch", "lidocaine patches", "lidoderm patches", "lidocaine cream", "lidocaine ointment"]
-    "capsaicin" "topical" ["capsaicin", "capsaicin cream", "zostrix"]
-    "menthol_methyl_salicylate" "topical" ["menthoderm", "methyl salicylate", "bengay", "biofreeze", "mentherm", "terocin", "lidopro"]
-    "compounded_topical" "topical" ["compounded cream", "compound cream", "topical compound", "compounded topical", "flurbiprofen", "ketoprofen", "flurbiprofen cream", "topical cream", "transdermal cream", "compounded creams", "topical analgesic", "topical analgesics"]
-    "warfarin" "anticoagulant" ["warfarin", "coumadin"]
-    "enoxaparin" "anticoagulant" ["enoxaparin", "lovenox"]
-    "apixaban" "anticoagulant" ["apixaban", "eliquis"]
-    "rivaroxaban" "anticoagulant" ["rivaroxaban", "xarelto"]
-    "heparin" "anticoagulant" ["heparin"]
-    "clopidogrel" "anticoagulant" ["clopidogrel", "plavix"]
-    "prednisone" "corticosteroid" ["prednisone"]
-    "methylprednisolone" "corticosteroid" ["methylprednisolone", "medrol", "medrol dosepak", "medrol dose pack"]
-    "dexamethasone" "corticosteroid" ["dexamethasone", "decadron"]
-    "nsaid" "nsaid" ["anti-inflammatories", "anti-inflammatory", "anti-inflammatory medication", "anti-inflammatory medications", "nsaid", "nsaids", "non-steroidal anti-inflammatory drugs", "nonsteroidal anti-inflammatory drugs", "anti-inflammatory drugs"]
-    "opioid" "opioid" ["opioids", "opioid", "narcotics", "narcotic", "opioid medication", "opioid medications", "narcotic medication", "narcotic medications", "opiates", "opioid analgesics"]
-    "acetaminophen" "other" ["acetaminophen", "tylenol", "apap", "paracetamol"]
-    "sildenafil" "other" ["sildenafil", "viagra"]
-    "tadalafil" "other" ["tadalafil", "cialis"]
-    "ondansetron" "other" ["ondansetron", "zofran"]
-    "docusate" "other" ["docusate", "colace"]
-    "senna" "other" ["senna", "senokot"]
-    "sumatriptan" "other" ["sumatriptan", "imitrex"]
-    "butalbital" "other" ["butalbital", "fioricet", "esgic"]
-    "lisinopril" "other" ["lisinopril"]
-    "metoprolol" "other" ["metoprolol"]
-    "atorvastatin" "other" ["atorvastatin", "lipitor"]
-    "metformin" "other" ["metformin"]
-    "naloxone" "other" ["naloxone", "narcan"]
-    "hydroxyzine" "other" ["hydroxyzine", "vistaril", "atarax"]
-    "promethazine" "other" ["promethazine", "phenergan"]
-    "glucosamine" "other" ["glucosamine", "glucosamine chondroitin"]
-    "theramine" "other" ["theramine", "medical food"]
-};
-
 /// What a lexicon match means.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Meaning {
@@ -474,7 +355,7 @@ pub(crate) enum Meaning {
         region: Option<BodyRegion>,
         negated: bool,
     },
-    /// A medication (index into [`DRUGS`]).
+    /// A medication (index into [`crate::drug::lexicon`]).
     Drug(usize),
     /// A phrase that only looks like a concept.
     Nothing,
@@ -659,8 +540,8 @@ fn build_lexicon() -> Option<Lexicon> {
             }
         }
     }
-    for (i, drug) in DRUGS.iter().enumerate() {
-        for name in drug.names {
+    for (i, drug) in crate::drug::lexicon().iter().enumerate() {
+        for name in &drug.names {
             add(name, Meaning::Drug(i));
         }
     }
@@ -759,18 +640,5 @@ mod tests {
     fn region_names_resolve() {
         assert_eq!(region_from_name("WristHand"), Some(BodyRegion::WristHand));
         assert_eq!(region_from_name("Nowhere"), None);
-    }
-
-    #[test]
-    fn drug_concepts_are_unique_snake_case() {
-        let mut seen = std::collections::HashSet::new();
-        for d in DRUGS {
-            assert!(seen.insert(d.concept), "duplicate {}", d.concept);
-            assert!(
-                d.concept
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '_')
-            );
-        }
     }
 }

@@ -75,8 +75,8 @@ static VOCABULARY: LazyLock<Vec<(FactKind, &'static str)>> = LazyLock::new(|| {
             }
         }
     }
-    for drug in lexicon::DRUGS {
-        out.push((FactKind::Medication, drug.concept));
+    for drug in crate::drug::lexicon() {
+        out.push((FactKind::Medication, drug.concept.as_str()));
     }
     out
 });
@@ -89,15 +89,10 @@ pub fn vocabulary() -> &'static [(FactKind, &'static str)] {
     &VOCABULARY
 }
 
-/// The class of a medication concept (`opioid`, `nsaid`, `ppi`, `h2_blocker`,
-/// `muscle_relaxant`, `antiepileptic`, `antidepressant`, `sleep_aid`,
-/// `topical`, `anticoagulant`, `corticosteroid`, `other`), so rules can speak
-/// of classes while facts keep the drug.
+/// The class of a medication concept (one of [`crate::drug::CLASSES`]), so
+/// rules can speak of classes while facts keep the drug.
 pub fn drug_class(concept: &str) -> Option<&'static str> {
-    lexicon::DRUGS
-        .iter()
-        .find(|d| d.concept == concept)
-        .map(|d| d.class)
+    crate::drug::class_of(concept)
 }
 
 /// A dated reference to a report inside a text ("progress report dated
