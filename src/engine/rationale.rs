@@ -43,6 +43,9 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
             .reasons
             .first()
             .is_some_and(|r| r.starts_with("The surgery this service belongs to"));
+    // Three paragraphs: the request and the guideline; this case against the
+    // criteria; what decides it.
+    let mut paragraphs = vec![std::mem::take(&mut out)];
     if follows_surgery {
         out.push(
             "In this case, the surgery this service is associated with has not been found \
@@ -58,7 +61,7 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
                     let yes = if c.answer == Answer::Met { "Yes" } else { "No" };
                     let document = case.document(ev.doc);
                     let doc = document
-                        .map(|d| d.kind.label().to_lowercase())
+                        .map(|d| kind_mid_sentence(d.kind.label()))
                         .unwrap_or_else(|| "record".to_string());
                     // A summary's own date says nothing about when a fact happened;
                     // its sentences carry their dates in the quote.
@@ -78,6 +81,7 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
             out.push(format!("{question} {answer}"));
         }
     }
+    paragraphs.push(std::mem::take(&mut out));
     match a.suggestion.decision {
         Decision::MedicallyNecessary => out.push(format!(
             "The guideline's criteria are met. Therefore, the request for {text} is medically \
@@ -107,7 +111,29 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
             ));
         }
     }
-    out.join(" ")
+    paragraphs.push(out);
+    paragraphs
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// A document kind as it reads mid-sentence: "progress report (PR-2)",
+/// with acronyms kept.
+fn kind_mid_sentence(label: &str) -> String {
+    label
+        .split(' ')
+        .map(|word| {
+            if word.chars().skip(1).any(char::is_uppercase) {
+                word.to_string()
+            } else {
+                word.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "Six physical therapy visits" reads better mid-sentence as "six physical

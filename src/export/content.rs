@@ -13,7 +13,7 @@ use crate::assessment::{Analysis, Answer, Decision, Evidence};
 use crate::case::{
     Case, CaseMeta, DocId, DocumentKind, ItemId, PartialCertification, ReviewerCredentials,
 };
-use crate::fact::{FactKind, FuzzyDate};
+use crate::fact::{Fact, FactKind, FuzzyDate};
 use crate::request::Request;
 use crate::review::{Mode, ReviewState, Signature, Status};
 
@@ -356,7 +356,7 @@ pub fn draft_summary(case: &Case, analysis: &Analysis) -> String {
     }
     paras.push(first);
 
-    let diagnoses = distinct_details(analysis, FactKind::Diagnosis);
+    let diagnoses = distinct_wordings(case, analysis, FactKind::Diagnosis);
     if !diagnoses.is_empty() {
         paras.push(format!(
             "The records list these diagnoses: {}.",
@@ -386,19 +386,47 @@ pub fn draft_summary(case: &Case, analysis: &Analysis) -> String {
     paras.join("\n\n")
 }
 
-/// The distinct wordings of affirmed facts of one kind, in record order.
-fn distinct_details(analysis: &Analysis, kind: FactKind) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for f in analysis
+/// The records' own wording of each distinct affirmed fact of one kind, in
+/// record order, with the spinal level when one was read ("disc protrusion
+/// at L4-5"). One wording per concept and level, so a diagnosis repeated in
+/// every progress report is listed once, and a diagnosis read with its
+/// level somewhere is not listed again without it.
+fn distinct_wordings(case: &Case, analysis: &Analysis, kind: FactKind) -> Vec<String> {
+    let facts: Vec<&Fact> = analysis
         .facts
         .iter()
         .filter(|f| f.kind == kind && f.is_positive())
-    {
-        let label = f
-            .detail
-            .clone()
+        .collect();
+    let has_level = |concept: &str| {
+        facts.iter().any(|f| {
+            f.concept == concept && f.detail.as_deref().is_some_and(|d| !d.trim().is_empty())
+        })
+    };
+    let mut seen: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for f in facts.iter().copied() {
+        let key = (f.concept.as_str(), f.detail.as_deref());
+        let levelless = f.detail.as_deref().is_none_or(|d| d.trim().is_empty());
+        if seen.contains(&key) || (levelless && has_level(&f.concept)) {
+            continue;
+        }
+        seen.push(key);
+        let words = case
+            .document(f.doc)
+            .map(|d| {
+                f.span
+                    .slice(&d.text)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|w| !w.is_empty())
             .unwrap_or_else(|| f.concept.replace('_', " "));
-        if !label.trim().is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&label)) {
+        let label = match f.detail.as_deref().map(str::trim) {
+            Some(level) if !level.is_empty() => format!("{} at {level}", words.to_lowercase()),
+            _ => words.to_lowercase(),
+        };
+        if !out.iter().any(|o| o == &label) {
             out.push(label);
         }
     }
