@@ -1064,6 +1064,12 @@ static SESSIONS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+static SERVICE_TIMES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:therapy|pt|physiotherapy|chiropractic|chiro|acupuncture|sessions|visits|treatments)\s*(?:x|×)\s*(\d{1,2})\b(\s*(?:/|a\s|per\b|times|weeks?|wks?|months?|days?))?",
+    )
+});
+
 static COUNT_IN_PARENS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:sessions|visits|treatments)\s*\((\d+)\)"));
 
@@ -1112,6 +1118,13 @@ fn visits(t: &str) -> Option<u32> {
         if a <= 5 && b <= 52 {
             return Some(a * b);
         }
+    }
+    // "post-operative physical therapy x12": a multiplier after the service
+    // is the number of visits, unless a unit follows ("x 2 per week").
+    if let Some(c) = SERVICE_TIMES.captures(t)
+        && c.get(2).is_none()
+    {
+        return c.get(1).and_then(|m| m.as_str().parse().ok());
     }
     // "therapy sessions for the neck, #2": the count stands as a quantity.
     if any_word(t, &["sessions", "visits", "treatments", "therapy"]) {
@@ -1193,6 +1206,14 @@ mod tests {
 
     fn p(text: &str) -> Request {
         parse(&item(text))
+    }
+
+    #[test]
+    fn multiplier_after_a_service_counts_visits() {
+        assert_eq!(p("Post-operative physical therapy x12").visits, Some(12));
+        assert_eq!(p("Acupuncture x 6 for the neck").visits, Some(6));
+        assert_eq!(p("Physical therapy x 2 per week for 6 weeks").visits, Some(12));
+        assert_eq!(p("Physical therapy x 3 weeks").visits, None);
     }
 
     #[test]
