@@ -1212,7 +1212,10 @@ mod tests {
     fn multiplier_after_a_service_counts_visits() {
         assert_eq!(p("Post-operative physical therapy x12").visits, Some(12));
         assert_eq!(p("Acupuncture x 6 for the neck").visits, Some(6));
-        assert_eq!(p("Physical therapy x 2 per week for 6 weeks").visits, Some(12));
+        assert_eq!(
+            p("Physical therapy x 2 per week for 6 weeks").visits,
+            Some(12)
+        );
         assert_eq!(p("Physical therapy x 3 weeks").visits, None);
     }
 
