@@ -178,6 +178,11 @@ enum Opened {
 
 /// Opens a review file when the path is one, otherwise imports the case.
 fn open_any(path: &Path) -> Result<Opened, String> {
+    if crate::review::file::is_review_path(path) {
+        return crate::review::file::load(&crate::review::env::RealFs, path)
+            .map(|state| Opened::Review(Box::new(state)))
+            .map_err(|e| e.to_string());
+    }
     let is_ron = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ron"));

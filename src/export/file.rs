@@ -1,12 +1,14 @@
 //! Exporting from a file on disk to a file on disk: what `imrdesk export`
 //! and the GUI's export dialog call.
 //!
-//! The input may be a review file (RON of the reviewer's work), a published
+//! The input may be a review file (`.imrreview`, its autosave, or `.ron`), a published
 //! letter (text or PDF), a case RON, or a folder of records. A review exports
 //! as it stands (a draft until finalized); anything else exports as a draft
 //! with the engine's suggestions. The consistency checks run first: a final
 //! letter with an error-level issue is refused unless the caller insists,
-//! and every issue is returned so the caller can show it. The output is
+//! and every issue is returned so the caller can show it. A finalized review
+//! whose signature no longer matches is refused outright (it can go out
+//! neither as final nor silently as a draft). The output is
 //! written atomically, so a failed export never leaves half a file.
 
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ use crate::assessment::Analysis;
 use crate::case::Case;
 use crate::guideline::Library;
 use crate::review::RealFs;
-use crate::review::file::{ReviewFileError, load as load_review};
+use crate::review::file::{ReviewFileError, is_review_path, load as load_review};
 
 /// What an export did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +90,13 @@ pub fn load_content(
     file: &Path,
     analyze: &dyn Fn(&Case) -> Analysis,
 ) -> Result<LetterContent, ExportError> {
+    if is_review_path(file) {
+        // A review file is only ever a review: any failure to open it,
+        // a signature that no longer matches above all, ends the export, so a
+        // changed finalized review can never go out as final.
+        let state = load_review(&RealFs, file).map_err(|e| ExportError::Review(Box::new(e)))?;
+        return Ok(LetterContent::from_review(&state));
+    }
     let is_ron = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ron"));

@@ -12,6 +12,16 @@ use crate::case::FORMAT_VERSION;
 /// The extension of review files, so the open dialog can filter on it.
 pub const REVIEW_EXTENSION: &str = "imrreview";
 
+/// Whether `path` names a review file by its extension: a saved review
+/// (`.imrreview`) or its autosave (`….autosave`). Every opener (window,
+/// `analyze`, `export`) uses this, so a review is never mistaken for a letter
+/// and its signature is always checked.
+pub fn is_review_path(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        e.eq_ignore_ascii_case(REVIEW_EXTENSION) || e.eq_ignore_ascii_case("autosave")
+    })
+}
+
 /// Review files larger than this are refused before parsing: no real review
 /// is near it, and reading one would stall the window.
 pub const MAX_REVIEW_BYTES: usize = 256 * 1024 * 1024;

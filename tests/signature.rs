@@ -1,0 +1,293 @@
+//! Signatures end to end: a finalized review changed on disk by a single
+//! character is refused with "signature does not match" by every opener (the
+//! review layer, `imrdesk analyze`, `imrdesk export` in every format, and the
+//! workstation's loader), and no export of it is written, final or otherwise.
+//! The untouched file is the control: it opens and exports as final.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Output};
+
+use chrono::{TimeZone, Utc};
+use imrdesk::export::{ExportError, Format, export_file};
+use imrdesk::guideline::Library;
+use imrdesk::review::file::{self, ReviewFileError};
+use imrdesk::review::{Command, FixedClock, RealFs, ReviewState, Status};
+
+const BIN: &str = env!("CARGO_BIN_EXE_imrdesk");
+
+/// The demo case, decided as the engine suggests, and signed.
+fn finalized() -> ReviewState {
+    let library = Library::builtin().unwrap_or_else(|e| panic!("built-in library: {e}"));
+    let case = imrdesk::ingest::demo_case();
+    let analysis = imrdesk::engine::analyze(&case.without_reference(), &library);
+    let mut state = ReviewState::new(case, analysis);
+    let clock = FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 2, 3, 14, 30, 0)
+            .single()
+            .unwrap_or_default(),
+    );
+    let ids: Vec<_> = state.items.iter().map(|i| i.item).collect();
+    assert!(!ids.is_empty(), "the demo case has disputed items");
+    for id in ids {
+        let decision = state.current_suggestion(id).map(|s| s.decision);
+        assert!(
+            decision.is_some(),
+            "the engine suggests a decision for {id}"
+        );
+        state
+            .apply(Command::Decide { item: id, decision }, &clock)
+            .unwrap_or_else(|e| panic!("decide {id}: {e:?}"));
+    }
+    state
+        .apply(
+            Command::Finalize {
+                reviewer_name: "Dr. Ines Placeholder".into(),
+                credentials: "MD, Board Certified in Physical Medicine".into(),
+            },
+            &clock,
+        )
+        .unwrap_or_else(|e| panic!("finalize: {e:?}"));
+    assert_eq!(state.status, Status::Finalized);
+    assert!(state.signature_valid());
+    state
+}
+
+/// Changes exactly one character inside the first rationale of the RON text.
+fn tamper_rationale(text: &str) -> String {
+    let key = "rationale: \"";
+    let start = text.find(key).map(|i| i + key.len());
+    let Some(start) = start else {
+        panic!("the review file has a rationale field");
+    };
+    let rest = text.get(start..).unwrap_or_default();
+    let offset = rest
+        .char_indices()
+        .take_while(|(_, c)| *c != '"')
+        .find(|(_, c)| c.is_ascii_lowercase())
+        .map(|(i, _)| i);
+    let Some(offset) = offset else {
+        panic!("the first rationale has a lowercase letter to change");
+    };
+    let at = start + offset;
+    let old = text.as_bytes().get(at).copied().unwrap_or(b'a');
+    let new = if old == b'x' { 'y' } else { 'x' };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(text.get(..at).unwrap_or_default());
+    out.push(new);
+    out.push_str(text.get(at + 1..).unwrap_or_default());
+    assert_eq!(out.len(), text.len());
+    assert_ne!(out, text);
+    out
+}
+
+/// A signed review saved as `good.imrreview`, and the same file with one
+/// rationale character changed as `changed.imrreview`.
+fn review_files(dir: &Path) -> (PathBuf, PathBuf) {
+    let good = dir.join(format!("good.{}", file::REVIEW_EXTENSION));
+    let changed = dir.join(format!("changed.{}", file::REVIEW_EXTENSION));
+    file::save(&RealFs, &finalized(), &good).unwrap_or_else(|e| panic!("save: {e}"));
+    let text = std::fs::read_to_string(&good).unwrap_or_else(|e| panic!("read back: {e}"));
+    std::fs::write(&changed, tamper_rationale(&text)).unwrap_or_else(|e| panic!("write: {e}"));
+    (good, changed)
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Process::new(BIN)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap_or_else(|e| panic!("the imrdesk binary runs: {e}"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn review_layer_refuses_a_changed_finalized_review() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (good, changed) = review_files(dir.path());
+
+    let loaded = file::load(&RealFs, &good).unwrap_or_else(|e| panic!("control opens: {e}"));
+    assert_eq!(loaded.status, Status::Finalized);
+    assert!(loaded.signature_valid());
+
+    match file::load(&RealFs, &changed) {
+        Err(e @ ReviewFileError::SignatureMismatch { .. }) => {
+            let message = e.to_string();
+            assert!(message.contains("signature does not match"), "{message}");
+            assert!(message.contains("changed.imrreview"), "{message}");
+        }
+        other => panic!("expected a signature mismatch, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_autosave_of_a_changed_review_is_refused_too() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (good, _) = review_files(dir.path());
+    let auto =
+        file::autosave(&RealFs, &finalized(), &good).unwrap_or_else(|e| panic!("autosave: {e}"));
+    let text = std::fs::read_to_string(&auto).unwrap_or_else(|e| panic!("read: {e}"));
+    std::fs::write(&auto, tamper_rationale(&text)).unwrap_or_else(|e| panic!("write: {e}"));
+    assert!(matches!(
+        file::load(&RealFs, &auto),
+        Err(ReviewFileError::SignatureMismatch { .. })
+    ));
+}
+
+#[test]
+fn library_export_refuses_a_changed_review_in_every_format() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (good, changed) = review_files(dir.path());
+    let library = Library::builtin().unwrap_or_else(|e| panic!("library: {e}"));
+    for format in Format::ALL {
+        let name = format.name();
+        let out = dir
+            .path()
+            .join(format!("changed-export.{}", format.extension()));
+        match export_file(&changed, name, &out, &library) {
+            Err(ExportError::Review(e)) => {
+                assert!(
+                    matches!(*e, ReviewFileError::SignatureMismatch { .. }),
+                    "{format:?}: {e}"
+                );
+            }
+            other => panic!("{format:?}: expected a refusal, got {other:?}"),
+        }
+        assert!(!out.exists(), "{format:?}: nothing is written when refused");
+
+        let out = dir
+            .path()
+            .join(format!("good-export.{}", format.extension()));
+        let outcome = export_file(&good, name, &out, &library)
+            .unwrap_or_else(|e| panic!("{format:?}: the control exports: {e}"));
+        assert!(
+            !outcome.draft,
+            "{format:?}: the signed control exports as final"
+        );
+        assert!(out.exists());
+    }
+}
+
+#[test]
+fn cli_export_of_a_changed_review_fails_naming_file_and_cause() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (good, changed) = review_files(dir.path());
+
+    let out = dir.path().join("changed.pdf");
+    let result = run(&[
+        "export".as_ref(),
+        changed.as_os_str(),
+        "--format".as_ref(),
+        "pdf".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    let err = stderr(&result);
+    assert!(!result.status.success(), "refused: {err}");
+    assert!(err.contains(&changed.display().to_string()), "{err}");
+    assert!(err.contains("signature does not match"), "{err}");
+    assert!(!out.exists(), "no PDF is written");
+
+    // The same file saved as `.ron` (the older review extension) is refused too.
+    let ron = dir.path().join("changed-review.ron");
+    std::fs::copy(&changed, &ron).unwrap_or_else(|e| panic!("copy: {e}"));
+    let result = run(&[
+        "export".as_ref(),
+        ron.as_os_str(),
+        "--format".as_ref(),
+        "pdf".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    let err = stderr(&result);
+    assert!(!result.status.success(), "refused: {err}");
+    assert!(err.contains("signature does not match"), "{err}");
+    assert!(!out.exists(), "no PDF is written");
+
+    // Control: the untouched file exports as a final PDF.
+    let result = run(&[
+        "export".as_ref(),
+        good.as_os_str(),
+        "--format".as_ref(),
+        "pdf".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    let err = stderr(&result);
+    assert!(result.status.success(), "{err}");
+    assert!(err.contains("final PDF"), "{err}");
+    let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("read pdf: {e}"));
+    assert!(bytes.starts_with(b"%PDF"));
+}
+
+#[test]
+fn cli_analyze_of_a_changed_review_fails() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (good, changed) = review_files(dir.path());
+    let result = run(&["analyze".as_ref(), changed.as_os_str()]);
+    let err = stderr(&result);
+    assert!(!result.status.success(), "refused: {err}");
+    assert!(err.contains("changed.imrreview"), "{err}");
+    assert!(err.contains("signature does not match"), "{err}");
+
+    let result = run(&["analyze".as_ref(), good.as_os_str()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(!result.stdout.is_empty());
+}
+
+/// Marking a signed review as a draft by hand (status changed, signature
+/// left) does not get it out as final: it exports only with the DRAFT mark.
+#[test]
+fn a_review_demoted_to_draft_by_hand_exports_only_as_draft() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (good, _) = review_files(dir.path());
+    let text = std::fs::read_to_string(&good).unwrap_or_else(|e| panic!("read: {e}"));
+    assert!(
+        text.contains("status: Finalized"),
+        "the saved status is readable"
+    );
+    let demoted = dir
+        .path()
+        .join(format!("demoted.{}", file::REVIEW_EXTENSION));
+    std::fs::write(
+        &demoted,
+        text.replacen("status: Finalized", "status: Draft", 1),
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let out = dir.path().join("demoted.md");
+    let library = Library::builtin().unwrap_or_else(|e| panic!("library: {e}"));
+    let outcome =
+        export_file(&demoted, "md", &out, &library).unwrap_or_else(|e| panic!("export: {e}"));
+    assert!(outcome.draft);
+    let written = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("read: {e}"));
+    assert!(written.contains("DRAFT"), "{written}");
+}
+
+/// The workstation's loader (what File > Open runs) shows the mismatch as an
+/// error message and opens nothing.
+#[cfg(feature = "gui")]
+#[test]
+fn workstation_shows_signature_does_not_match() {
+    use imrdesk::app::{Settings, Workstation, real_env};
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (good, changed) = review_files(dir.path());
+
+    let mut ws = Workstation::new(real_env(None), Settings::default(), None);
+    ws.open_path_blocking(&changed, false);
+    let message = ws.last_message().map(|m| (m.error, m.text.clone()));
+    match message {
+        Some((true, text)) => {
+            assert!(text.contains("signature does not match"), "{text}");
+            assert!(text.contains("changed.imrreview"), "{text}");
+        }
+        other => panic!("expected an error message, got {other:?}"),
+    }
+    assert!(ws.open.is_none(), "the changed review is not opened");
+
+    ws.open_path_blocking(&good, false);
+    let open = ws.open.as_ref().map(|o| o.review.status);
+    assert_eq!(open, Some(Status::Finalized), "the control opens");
+}
