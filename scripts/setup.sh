@@ -12,6 +12,8 @@ packages=(
   xvfb xauth imagemagick x11-utils
   # reading exported PDFs back in checks and screenshots
   poppler-utils
+  # tests/no_network.rs traces the binary's socket calls
+  strace
 )
 
 missing=()
