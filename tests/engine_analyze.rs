@@ -198,3 +198,57 @@ fn odd_text_never_panics() {
         }
     }
 }
+
+/// A records folder where only the utilization review letter speaks to a
+/// criterion: its words are the decision under review, so the criterion is
+/// "not documented" (with the UR sentence shown), while a progress report's
+/// sentence on another criterion is used as evidence.
+#[test]
+fn utilization_review_sentences_do_not_answer_criteria_alone() {
+    let mut case = Case::new();
+    let doc = |id: u32, kind: DocumentKind, text: &str| Document {
+        id: DocId(id),
+        kind,
+        title: format!("{kind:?}"),
+        date: NaiveDate::from_ymd_opt(2016, 9, 1 + id),
+        text: text.to_string(),
+        origin: None,
+        page_starts: vec![0],
+    };
+    case.documents.push(doc(
+        0,
+        DocumentKind::ProgressReport,
+        "The patient finished 8 sessions of physical therapy for the low back last spring. \
+         Lumbar range of motion is limited and painful. Home exercise program reviewed.",
+    ));
+    case.documents.push(doc(
+        1,
+        DocumentKind::UtilizationReview,
+        "The reviewer found that earlier therapy produced functional improvement.",
+    ));
+    case.items = vec![item(
+        0,
+        "Physical therapy 2 times a week for 4 weeks, lumbar spine",
+        None,
+    )];
+    let a = analyze(&case, &Library::builtin().expect("library"));
+    let pt = &a.items[0];
+    let fi = pt
+        .criteria
+        .iter()
+        .find(|c| c.id == "functional_improvement")
+        .expect("functional improvement criterion");
+    assert_eq!(fi.answer, Answer::NotDocumented, "{fi:?}");
+    assert!(fi.evidence.iter().all(|e| e.doc == DocId(1)), "{fi:?}");
+    assert!(fi.note.contains("utilization review"), "{}", fi.note);
+    let prior = pt
+        .criteria
+        .iter()
+        .find(|c| c.id == "prior_course")
+        .expect("prior course criterion");
+    assert_eq!(prior.answer, Answer::Met, "{prior:?}");
+    assert!(
+        prior.evidence.iter().all(|e| e.doc == DocId(0)),
+        "{prior:?}"
+    );
+}

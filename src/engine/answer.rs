@@ -3,7 +3,7 @@
 //! claim: a criterion the records are silent on is *not documented*.
 
 use crate::assessment::{Answer, CriterionResult, Evidence};
-use crate::case::Case;
+use crate::case::{Case, DocumentKind};
 use crate::fact::{Certainty, Fact, FuzzyDate};
 use crate::guideline::{Expect, Guideline, RegionScope, Rule};
 use crate::request::Request;
@@ -101,6 +101,48 @@ fn settle(expect: Expect, affirmed: Vec<Evidence>, negated: Vec<Evidence>, what:
 }
 
 impl Context<'_> {
+    /// Settles a criterion on the medical records first. A utilization
+    /// review determination is the decision under review, not a record of
+    /// the patient: its sentences count only when no clinical record speaks
+    /// to the criterion, and then the answer is "not documented", with the
+    /// reviewer pointed at what utilization review said.
+    fn settle(
+        &self,
+        expect: Expect,
+        affirmed: Vec<Evidence>,
+        negated: Vec<Evidence>,
+        what: &str,
+    ) -> Outcome {
+        let from_ur = |e: &Evidence| {
+            self.case
+                .document(e.doc)
+                .is_some_and(|d| d.kind == DocumentKind::UtilizationReview)
+        };
+        let clinical = |v: &[Evidence]| {
+            v.iter()
+                .filter(|e| !from_ur(e))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let (clin_yes, clin_no) = (clinical(&affirmed), clinical(&negated));
+        if clin_yes.is_empty() && clin_no.is_empty() && !(affirmed.is_empty() && negated.is_empty())
+        {
+            let quotes: Vec<Evidence> = affirmed
+                .into_iter()
+                .chain(negated)
+                .take(MAX_QUOTES)
+                .collect();
+            let note = format!(
+                "The medical records provided do not document it ({what}); only the \
+                 utilization review determination speaks to it, quoted here."
+            );
+            return (Answer::NotDocumented, quotes, note);
+        }
+        settle(expect, clin_yes, clin_no, what)
+    }
+}
+
+impl Context<'_> {
     fn eval(&self, rule: &Rule) -> Outcome {
         match rule {
             Rule::Fact {
@@ -125,7 +167,7 @@ impl Context<'_> {
                         _ => {}
                     }
                 }
-                settle(*expect, affirmed, negated, &format!("{kind} facts"))
+                self.settle(*expect, affirmed, negated, &format!("{kind} facts"))
             }
             Rule::Phrase {
                 terms,
@@ -152,7 +194,7 @@ impl Context<'_> {
                     .map(|t| format!("\"{t}\""))
                     .collect::<Vec<_>>()
                     .join(", ");
-                settle(
+                self.settle(
                     *expect,
                     affirmed,
                     negated,
