@@ -252,3 +252,49 @@ fn utilization_review_sentences_do_not_answer_criteria_alone() {
         "{prior:?}"
     );
 }
+
+/// Post-operative therapy is measured against the initial course for the
+/// operation its surgery names: half of 12 visits after a meniscectomy, half
+/// of 8 after a carpal tunnel release.
+#[test]
+fn postoperative_therapy_follows_the_operation_of_its_surgery() {
+    let lib = Library::builtin().expect("library");
+    let course = |surgery: &str, therapy: &str| {
+        let mut c = case();
+        c.items = vec![item(0, surgery, None), item(1, therapy, Some(0))];
+        let a = analyze(&c, &lib);
+        let crit = a.items[1]
+            .criteria
+            .iter()
+            .find(|c| c.id == "initial_course")
+            .cloned()
+            .expect("initial course criterion");
+        (crit.answer, crit.note)
+    };
+    let (answer, note) = course(
+        "Right knee arthroscopic partial medial meniscectomy",
+        "Associated surgical service: post-operative physical therapy x12",
+    );
+    assert_eq!(answer, Answer::NotMet, "{note}");
+    assert!(
+        note.contains("meniscectomy") && note.contains("initial course of 6"),
+        "{note}"
+    );
+    let (answer, note) = course(
+        "Right knee arthroscopic partial medial meniscectomy",
+        "Associated surgical service: post-operative physical therapy x6",
+    );
+    assert_eq!(answer, Answer::Met, "{note}");
+    let (answer, note) = course(
+        "Left carpal tunnel release",
+        "Post-operative occupational therapy 2 times a week for 4 weeks",
+    );
+    assert_eq!(answer, Answer::NotMet, "{note}");
+    assert!(note.contains("initial course of 4"), "{note}");
+    let (answer, note) = course(
+        "Left shoulder surgery",
+        "Post-operative physical therapy x12",
+    );
+    assert_eq!(answer, Answer::Met, "{note}");
+    assert!(note.contains("not named"), "{note}");
+}

@@ -96,6 +96,11 @@ fn fixture(rule: &Rule, want: Answer) -> Option<Fixture> {
             visits: limit(*max),
             ..Fixture::default()
         }),
+        // The fixture's request names no operation: the general course applies.
+        Rule::InitialPostoperativeCourse { otherwise, .. } => Some(Fixture {
+            visits: limit((*otherwise / 2).max(1)),
+            ..Fixture::default()
+        }),
         Rule::QuantityAtMost(max) => Some(Fixture {
             quantity: limit(*max),
             ..Fixture::default()

@@ -5,7 +5,7 @@
 use crate::assessment::{Answer, CriterionResult, Evidence};
 use crate::case::{Case, DocumentKind};
 use crate::fact::{Certainty, Fact, FuzzyDate};
-use crate::guideline::{Expect, Guideline, RegionScope, Rule};
+use crate::guideline::{Expect, Guideline, Operation, RegionScope, Rule};
 use crate::request::Request;
 
 use super::text::{self, Mention, Sentence};
@@ -143,6 +143,67 @@ impl Context<'_> {
 }
 
 impl Context<'_> {
+    /// The operation a post-operative service belongs to, named in the
+    /// surgery item it depends on or in its own words, and its initial
+    /// course: half the general course, at least one visit.
+    fn initial_postoperative_course(&self, operations: &[Operation], otherwise: u32) -> Outcome {
+        let parent = self
+            .req
+            .depends_on
+            .and_then(|id| self.case.items.iter().find(|i| i.id == id))
+            .map(|i| i.disputed_text().to_lowercase());
+        let own = self.req.text.to_lowercase();
+        let names = |text: &str, o: &Operation| {
+            o.terms
+                .iter()
+                .any(|t| text::find_term(text, &t.to_lowercase()).is_some())
+        };
+        let operation = parent
+            .as_deref()
+            .and_then(|p| operations.iter().find(|o| names(p, o)))
+            .or_else(|| operations.iter().find(|o| names(&own, o)));
+        let (general, course) = match operation {
+            Some(o) => (
+                o.visits,
+                format!(
+                    "after {} the guideline sets {} visits over {} weeks, an initial course of {}",
+                    o.name,
+                    o.visits,
+                    o.weeks,
+                    (o.visits / 2).max(1)
+                ),
+            ),
+            None => (
+                otherwise,
+                format!(
+                    "the operation is not named, so the general course of {otherwise} visits \
+                     applies, an initial course of {}",
+                    (otherwise / 2).max(1)
+                ),
+            ),
+        };
+        let initial = (general / 2).max(1);
+        match self.req.visits {
+            Some(v) => {
+                let answer = if v <= initial {
+                    Answer::Met
+                } else {
+                    Answer::NotMet
+                };
+                (
+                    answer,
+                    Vec::new(),
+                    format!("{v} visits requested; {course}."),
+                )
+            }
+            None => (
+                Answer::NotDocumented,
+                Vec::new(),
+                format!("The request does not state the visits; {course}."),
+            ),
+        }
+    }
+
     fn eval(&self, rule: &Rule) -> Outcome {
         match rule {
             Rule::Fact {
@@ -226,6 +287,10 @@ impl Context<'_> {
                 )
             }
             Rule::VisitsAtMost(max) => limit(self.req.visits, *max, "visits"),
+            Rule::InitialPostoperativeCourse {
+                operations,
+                otherwise,
+            } => self.initial_postoperative_course(operations, *otherwise),
             Rule::QuantityAtMost(max) => limit(self.req.quantity, *max, "units"),
             Rule::DurationAtMost(max) => limit(self.req.duration_days, *max, "days"),
             Rule::Given(field) => {

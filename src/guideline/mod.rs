@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 pub use schema::{
-    Applies, CitationSource, Criterion, DecisionRule, Expect, Guideline, Rank, RegionScope,
-    RequestField, Rule,
+    Applies, CitationSource, Criterion, DecisionRule, Expect, Guideline, Operation, Rank,
+    RegionScope, RequestField, Rule,
 };
 pub use validate::known_concepts;
 

@@ -262,6 +262,28 @@ pub enum Rule {
     /// The request is for one of these body regions (guidelines that
     /// recommend a treatment only for some regions, e.g. manipulation).
     RegionIn(Vec<BodyRegion>),
+    /// Post-operative therapy within the initial course for the operation:
+    /// half the general course the guideline sets for it. The operation is
+    /// read from the surgery the service belongs to (or the request's own
+    /// words); when none of `operations` is named, `otherwise` is the
+    /// general course.
+    InitialPostoperativeCourse {
+        operations: Vec<Operation>,
+        otherwise: u32,
+    },
+}
+
+/// One operation's general course of post-operative therapy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// What the operation is called in a report ("meniscectomy").
+    pub name: String,
+    /// Words that name it in a request (whole words, case-insensitive).
+    pub terms: Vec<String>,
+    /// Visits in the general course.
+    pub visits: u32,
+    /// Over how many weeks.
+    pub weeks: u32,
 }
 
 /// How the answers decide. The request is medically necessary when every
@@ -304,7 +326,10 @@ impl Rule {
     pub fn is_request_limit(&self) -> bool {
         matches!(
             self,
-            Rule::VisitsAtMost(_) | Rule::QuantityAtMost(_) | Rule::DurationAtMost(_)
+            Rule::VisitsAtMost(_)
+                | Rule::QuantityAtMost(_)
+                | Rule::DurationAtMost(_)
+                | Rule::InitialPostoperativeCourse { .. }
         )
     }
 }

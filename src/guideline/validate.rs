@@ -293,6 +293,26 @@ fn check_rule(file: &Path, text: &str, criterion: &str, rule: &Rule) -> Result<(
                 check_rule(file, text, criterion, r)?;
             }
         }
+        Rule::InitialPostoperativeCourse {
+            operations,
+            otherwise,
+        } => {
+            let bad = operations.iter().find(|o| {
+                o.visits == 0 || o.weeks == 0 || o.terms.iter().all(|t| t.trim().is_empty())
+            });
+            if operations.is_empty() || *otherwise == 0 || bad.is_some() {
+                let what = bad.map_or(String::new(), |o| format!(" ({})", o.name));
+                return Err(invalid(
+                    file,
+                    text,
+                    &format!("\"{criterion}\""),
+                    format!(
+                        "criterion {criterion}: InitialPostoperativeCourse needs operations, each \
+                         with terms and non-zero visits and weeks, and a non-zero otherwise{what}"
+                    ),
+                ));
+            }
+        }
         Rule::RequestMentions(words) if words.is_empty() => {
             return Err(invalid(
                 file,
