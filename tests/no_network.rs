@@ -8,9 +8,11 @@
 //! Without strace (or Xvfb for the window) the check cannot run: it fails
 //! when `CI` is set and is skipped with a notice on stderr otherwise.
 
+#[cfg(feature = "gui")]
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+#[cfg(feature = "gui")]
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_imrdesk");
