@@ -42,7 +42,13 @@ fn demo_case_has_the_records_and_items_a_review_needs() {
             ProgressReport,
             RequestForAuthorization,
             UtilizationReview,
+            // The IMR application's acknowledgment: it dates the review.
+            Other,
         ]
+    );
+    assert_eq!(
+        case.meta.application_received,
+        NaiveDate::from_ymd_opt(2016, 11, 7)
     );
     // Sorted by date, ids in order.
     let dates: Vec<NaiveDate> = case.documents.iter().filter_map(|d| d.date).collect();

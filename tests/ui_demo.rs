@@ -1,37 +1,22 @@
 //! The real window on the built-in demo case with the real engine.
 #![cfg(feature = "gui")]
 
-use std::path::PathBuf;
+mod ui_support;
 
-use chrono::{TimeZone, Utc};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use imrdesk::app::{Env, ScriptedDialogs, Settings, Workstation, real_backend};
+use imrdesk::app::{Settings, Workstation, real_backend};
 use imrdesk::assessment::Answer;
-use imrdesk::review::{Command, FixedClock, MemoryFs};
+use imrdesk::review::Command;
 
 fn demo() -> Workstation {
-    let env = Env {
-        clock: Box::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
-                .single()
-                .unwrap_or_default(),
-        )),
-        fs: Box::new(MemoryFs::new()),
-        dialogs: Box::new(ScriptedDialogs::default()),
-        backend: real_backend(),
-        autosave_dir: Some(PathBuf::from("/mem/autosave")),
-    };
-    let mut ws = Workstation::new(env, Settings::default(), None);
+    let mut ws = ui_support::in_memory(real_backend(), Settings::default());
     ws.open_demo();
     ws
 }
 
 #[test]
 fn demo_case_opens_with_items_guidelines_and_live_suggestions() {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_ui_state(|ui, ws: &mut Workstation| ws.ui(ui), demo());
+    let mut h = ui_support::harness(demo());
     h.run();
     let n = h.state().open.as_ref().map_or(0, |o| o.review.items.len());
     assert!(
@@ -40,6 +25,17 @@ fn demo_case_opens_with_items_guidelines_and_live_suggestions() {
     );
     assert!(
         h.query_by_label_contains(&format!("Items: {n} (0 decided)"))
+            .is_some()
+    );
+    // The demo's IMR application (received 11/07/2016) sets the due date,
+    // long past on the tests' clock.
+    assert!(
+        h.query_by_label_contains("Due 12/07/2016 — overdue by 9 years (Standard)")
+            .is_some(),
+        "the case bar shows the demo's due date"
+    );
+    assert!(
+        h.query_by_label_contains(&format!("Disputed items ({n})"))
             .is_some()
     );
     assert!(h.query_by_label_contains("Request: ").is_some());

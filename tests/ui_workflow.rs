@@ -2,13 +2,13 @@
 //! a reason, decide, edit, finalize, read-only, amend, training hide/reveal.
 #![cfg(feature = "gui")]
 
-use std::path::PathBuf;
+mod ui_support;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use imrdesk::app::{Backend, Env, ScriptedDialogs, Settings, Workstation};
+use imrdesk::app::{Backend, Workstation};
 use imrdesk::assessment::{
     Analysis, Answer, CriterionResult, Decision, Evidence, GuidelineChoice, ItemAssessment,
     Suggestion,
@@ -18,7 +18,7 @@ use imrdesk::case::{
     ReferenceItem,
 };
 use imrdesk::fact::{Certainty, Fact, FactKind, FuzzyDate, Span, Subject};
-use imrdesk::review::{FixedClock, MemoryFs, Mode, Status};
+use imrdesk::review::{Mode, Status};
 use imrdesk::timeline::{Lane, Timeline, TimelineEvent};
 
 const REPORT: &str = "Progress report. The patient is a 51-year-old warehouse clerk with low back pain radiating to the left calf.\nExam shows a positive straight leg raise on the left. There is no bowel or bladder change.\nPlan: MRI of the lumbar spine and a course of physical therapy.";
@@ -202,32 +202,10 @@ fn backend() -> Backend {
     }
 }
 
-fn workstation() -> Workstation {
-    let env = Env {
-        clock: Box::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
-                .single()
-                .unwrap_or_default(),
-        )),
-        fs: Box::new(MemoryFs::new()),
-        dialogs: Box::new(ScriptedDialogs::default()),
-        backend: backend(),
-        autosave_dir: Some(PathBuf::from("/mem/autosave")),
-    };
-    let settings = Settings {
-        reviewer_name: "Dr. Test Reviewer".into(),
-        credentials: "MD".into(),
-        ..Settings::default()
-    };
-    let mut ws = Workstation::new(env, settings, None);
-    ws.open_demo();
-    ws
-}
-
 fn harness() -> Harness<'static, Workstation> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, ws: &mut Workstation| ws.ui(ui), workstation())
+    let mut ws = ui_support::in_memory(backend(), ui_support::signing_settings());
+    ws.open_demo();
+    ui_support::harness(ws)
 }
 
 fn suggestion(h: &Harness<'_, Workstation>, item: u32) -> Option<Decision> {

@@ -25,7 +25,14 @@ pub enum DialogKind {
 /// A file dialog that answers later. `poll` returns `None` while the
 /// dialog is still open.
 pub trait FileDialogs {
-    fn start(&mut self, kind: DialogKind, suggested_name: &str) -> PendingDialog;
+    /// Opens the dialog for `kind`, starting in `folder` when given (the
+    /// folder the reviewer last used) with `suggested_name` for saves.
+    fn start(
+        &mut self,
+        kind: DialogKind,
+        suggested_name: &str,
+        folder: Option<&Path>,
+    ) -> PendingDialog;
 }
 
 /// A dialog in progress.
@@ -75,11 +82,20 @@ impl PendingDialog {
 pub struct NativeDialogs;
 
 impl FileDialogs for NativeDialogs {
-    fn start(&mut self, kind: DialogKind, suggested_name: &str) -> PendingDialog {
+    fn start(
+        &mut self,
+        kind: DialogKind,
+        suggested_name: &str,
+        folder: Option<&Path>,
+    ) -> PendingDialog {
         let (tx, rx) = channel();
         let name = suggested_name.to_string();
+        let folder = folder.filter(|f| f.is_dir()).map(Path::to_path_buf);
         std::thread::spawn(move || {
-            let dialog = rfd::FileDialog::new();
+            let mut dialog = rfd::FileDialog::new();
+            if let Some(folder) = folder {
+                dialog = dialog.set_directory(folder);
+            }
             let picked = match kind {
                 DialogKind::OpenFile => dialog
                     .add_filter(
@@ -95,8 +111,12 @@ impl FileDialogs for NativeDialogs {
                     .save_file(),
                 DialogKind::ExportLetter => dialog
                     .add_filter("PDF letter", &["pdf"])
-                    .add_filter("Plain text", &["txt"])
-                    .add_filter("HTML, Markdown, RON, JSON", &["html", "md", "ron", "json"])
+                    .add_filter("Word letter", &["docx"])
+                    .add_filter("HTML, Markdown or plain text", &["html", "md", "txt"])
+                    .add_filter(
+                        "Structured review (RON, JSON, FHIR .fhir.json)",
+                        &["ron", "json"],
+                    )
                     .set_file_name(name)
                     .save_file(),
             };
@@ -111,14 +131,25 @@ impl FileDialogs for NativeDialogs {
 }
 
 /// Dialogs that answer from a queue, for tests: each `start` takes the next
-/// answer (`None` = cancelled).
-#[derive(Debug, Default)]
+/// answer (`None` = cancelled) and records the folder it was asked to
+/// start in.
+#[derive(Debug, Default, Clone)]
 pub struct ScriptedDialogs {
     pub answers: std::collections::VecDeque<Option<PathBuf>>,
+    /// The start folder of each dialog opened, shared with the test.
+    pub started_in: Arc<std::sync::Mutex<Vec<Option<PathBuf>>>>,
 }
 
 impl FileDialogs for ScriptedDialogs {
-    fn start(&mut self, kind: DialogKind, _suggested_name: &str) -> PendingDialog {
+    fn start(
+        &mut self,
+        kind: DialogKind,
+        _suggested_name: &str,
+        folder: Option<&Path>,
+    ) -> PendingDialog {
+        if let Ok(mut log) = self.started_in.lock() {
+            log.push(folder.map(Path::to_path_buf));
+        }
         PendingDialog::ready(kind, self.answers.pop_front().flatten())
     }
 }
@@ -163,6 +194,11 @@ pub struct LoadJob {
     pub stage: Arc<AtomicU8>,
     pub cancel: Arc<AtomicBool>,
     rx: Receiver<Result<Loaded, String>>,
+    /// Bytes to read (the file, or the folder's files): sets the expected
+    /// duration the progress estimate runs against.
+    size: u64,
+    /// The stage last seen and when it was first seen.
+    seen: std::cell::Cell<(u8, Instant)>,
 }
 
 impl LoadJob {
@@ -173,6 +209,7 @@ impl LoadJob {
         let stage = Arc::new(AtomicU8::new(STAGE_READING));
         let cancel = Arc::new(AtomicBool::new(false));
         let (stage2, cancel2, path2) = (stage.clone(), cancel.clone(), path.clone());
+        let size = input_size(&path);
         std::thread::spawn(move || {
             let result =
                 std::panic::catch_unwind(|| load_blocking(&path2, backend, &stage2, &cancel2))
@@ -191,6 +228,8 @@ impl LoadJob {
             stage,
             cancel,
             rx,
+            size,
+            seen: std::cell::Cell::new((STAGE_READING, Instant::now())),
         }
     }
 
@@ -206,14 +245,74 @@ impl LoadJob {
         }
     }
 
-    /// Progress as a fraction and a description.
+    /// Progress as a fraction and the stage's description. The importers
+    /// report stages, not bytes, so within a stage the fraction is an
+    /// estimate from the input's size (see [`stage_fraction`]).
     pub fn progress(&self) -> (f32, &'static str) {
-        match self.stage.load(Ordering::Relaxed) {
-            STAGE_READING => (0.25, "Reading the records…"),
-            STAGE_ANALYSING => (0.7, "Analysing: facts, timeline, guidelines…"),
-            _ => (1.0, "Done"),
-        }
+        let stage = self.stage.load(Ordering::Relaxed);
+        let (seen, since) = self.seen.get();
+        let since = if seen == stage {
+            since
+        } else {
+            let now = Instant::now();
+            self.seen.set((stage, now));
+            now
+        };
+        let fraction = stage_fraction(stage, since.elapsed(), expected_duration(self.size));
+        let text = match stage {
+            STAGE_READING => "reading the records",
+            STAGE_ANALYSING => "analysing: facts, timeline, guidelines",
+            _ => "done",
+        };
+        (fraction, text)
     }
+}
+
+/// Bytes a load will read: the file's size, or the sum over a folder's
+/// files (one level, as the records importer reads it).
+fn input_size(path: &Path) -> u64 {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(path)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok()?.metadata().ok())
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0),
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
+}
+
+/// How long each stage is expected to take for `bytes` of input: a fixed
+/// part plus a rate measured on synthetic records (a few MB per second
+/// with the whole engine), kept generous so the bar rarely stalls at the
+/// end of a stage.
+pub fn expected_duration(bytes: u64) -> Duration {
+    Duration::from_millis(300 + bytes / 4_000)
+}
+
+/// The bar's fraction: reading fills the first half, analysing the rest up
+/// to 99 %; within a stage it approaches the stage's end as time passes
+/// (1 − e^(−t/expected)), so it always moves and never claims to be done
+/// before the worker is.
+pub fn stage_fraction(stage: u8, in_stage: Duration, expected: Duration) -> f32 {
+    let t = in_stage.as_secs_f32() / expected.as_secs_f32().max(0.001);
+    let within = 1.0 - (-t).exp();
+    match stage {
+        STAGE_READING => 0.5 * within,
+        STAGE_ANALYSING => 0.5 + 0.49 * within,
+        _ => 1.0,
+    }
+}
+
+/// "42 %" with the stage, as the progress bar prints it.
+pub fn percent_text(fraction: f32, stage: &str) -> String {
+    format!(
+        "{:.0} % — {stage}",
+        (fraction.clamp(0.0, 1.0) * 100.0).floor()
+    )
 }
 
 /// Loads synchronously (the worker's body; also used by tests).
@@ -242,4 +341,28 @@ pub fn load_blocking(
         analysis: Box::new(analysis),
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_moves_within_a_stage_and_never_claims_done_early() {
+        let expected = Duration::from_secs(1);
+        let at = |stage, ms| stage_fraction(stage, Duration::from_millis(ms), expected);
+        assert_eq!(at(STAGE_READING, 0), 0.0);
+        assert!(at(STAGE_READING, 500) > at(STAGE_READING, 100));
+        assert!(at(STAGE_READING, 60_000) <= 0.5);
+        assert!(at(STAGE_ANALYSING, 0) >= 0.5);
+        assert!(at(STAGE_ANALYSING, 60_000) < 1.0);
+        assert_eq!(at(STAGE_DONE, 0), 1.0);
+        assert_eq!(percent_text(0.424, "reading"), "42 % — reading");
+        assert_eq!(percent_text(1.2, "done"), "100 % — done");
+    }
+
+    #[test]
+    fn bigger_inputs_are_expected_to_take_longer() {
+        assert!(expected_duration(6_000_000) > expected_duration(10_000));
+    }
 }

@@ -12,14 +12,33 @@ pub fn letter_text(state: &ReviewState) -> String {
     export::text::render(&LetterContent::from_review(state))
 }
 
-/// The letter (or structured review) in the format the file extension names
-/// (plain text when the extension is not an export format).
-pub fn letter_bytes(state: &ReviewState, path: &Path) -> Result<Vec<u8>, String> {
-    let format = path
-        .extension()
+/// The export format a file name asks for by its extension; plain text
+/// when the extension names no export format.
+pub fn format_for(path: &Path) -> Format {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".fhir.json") {
+        return Format::Fhir;
+    }
+    path.extension()
         .and_then(|e| e.to_str())
         .and_then(|e| Format::from_str(e).ok())
-        .unwrap_or(Format::Text);
-    export::export(&LetterContent::from_review(state), format)
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .unwrap_or(Format::Text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_from_the_file_name() {
+        assert_eq!(format_for(Path::new("/x/a-letter.PDF")), Format::Pdf);
+        assert_eq!(format_for(Path::new("a.docx")), Format::Docx);
+        assert_eq!(format_for(Path::new("a.fhir.json")), Format::Fhir);
+        assert_eq!(format_for(Path::new("a.json")), Format::Json);
+        assert_eq!(format_for(Path::new("a")), Format::Text);
+        assert_eq!(format_for(Path::new("a.xyz")), Format::Text);
+    }
 }

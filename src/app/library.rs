@@ -300,14 +300,20 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
         )
         .labelled_by(label.id);
         if let Some((done, total)) = lib.progress() {
+            let fraction = if total == 0 {
+                0.0
+            } else {
+                done as f32 / total as f32
+            };
+            let stage = if total == 0 {
+                "listing the folder".to_string()
+            } else {
+                format!("{done} of {total} letters read")
+            };
             ui.add(
-                egui::ProgressBar::new(if total == 0 {
-                    0.0
-                } else {
-                    done as f32 / total as f32
-                })
-                .desired_width(160.0)
-                .text(format!("{done} / {total}")),
+                egui::ProgressBar::new(fraction)
+                    .desired_width(260.0)
+                    .text(super::files::percent_text(fraction, &stage)),
             );
             if ui.button("Cancel").clicked() {
                 actions.push(Action::CancelLoad);

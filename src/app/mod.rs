@@ -126,6 +126,9 @@ pub struct Settings {
     pub credentials: String,
     pub theme: ThemeKind,
     pub recent: Vec<PathBuf>,
+    /// The folder of the last file opened, saved or exported: the next
+    /// file dialog starts there.
+    pub last_folder: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -135,6 +138,7 @@ impl Default for Settings {
             credentials: String::new(),
             theme: ThemeKind::Light,
             recent: Vec::new(),
+            last_folder: None,
         }
     }
 }
@@ -277,6 +281,8 @@ pub enum Action {
     OpenLibraryCase(usize),
     StepLibrary(bool),
     FocusPane(Pane),
+    /// A line for the status bar (e.g. after a copy to the clipboard).
+    Notify(String),
 }
 
 /// A message in the status bar.
@@ -310,6 +316,13 @@ pub enum Modal {
         why: String,
     },
     Settings,
+    /// What the consistency checks found when exporting to `path`:
+    /// `refused` when an error stopped the export.
+    ExportReport {
+        path: PathBuf,
+        refused: bool,
+        issues: Vec<String>,
+    },
 }
 
 /// The effects the window uses, injected (see `review::env`).
@@ -443,8 +456,13 @@ impl Workstation {
             }
             Ok(Loaded::Review(state)) => {
                 let is_autosave = path.extension().is_some_and(|e| e == "autosave");
+                // A restored autosave saves back to the file it belongs to,
+                // unless it is untitled work kept in the autosave folder.
                 let saved = if is_autosave {
-                    None
+                    let original = path.with_extension("");
+                    let untitled = self.env.autosave_dir.as_deref() == original.parent()
+                        && original.file_stem().is_some_and(|s| s == "untitled");
+                    (!untitled).then_some(original)
                 } else {
                     Some(path.clone())
                 };
@@ -455,6 +473,7 @@ impl Workstation {
                     open.dirty = true;
                 }
                 if let Some(saved) = saved
+                    && !is_autosave
                     && let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &saved)
                 {
                     self.modal = Some(Modal::Restore {
@@ -468,7 +487,20 @@ impl Workstation {
         }
     }
 
+    /// Keeps the folder a file was chosen in for the next dialog.
+    fn remember_folder(&mut self, path: &Path) {
+        let folder = if path.is_dir() {
+            Some(path)
+        } else {
+            path.parent()
+        };
+        if let Some(f) = folder.filter(|f| !f.as_os_str().is_empty()) {
+            self.settings.last_folder = Some(f.to_path_buf());
+        }
+    }
+
     fn remember(&mut self, path: &Path) {
+        self.remember_folder(path);
         self.settings.recent.retain(|p| p != path);
         self.settings.recent.insert(0, path.to_path_buf());
         self.settings.recent.truncate(MAX_RECENT);
@@ -629,6 +661,7 @@ impl Workstation {
         match kind {
             DialogKind::OpenFile => self.open_path(path, false),
             DialogKind::OpenFolder => {
+                self.remember_folder(&path);
                 self.library.start(path, self.env.backend);
                 self.layout_focus(Pane::Library);
             }
@@ -671,19 +704,55 @@ impl Workstation {
         }
     }
 
-    /// Writes the letter as plain text.
+    /// Exports the review in the format the file extension names (plain
+    /// text when it names none), through the same consistency checks as
+    /// `imrdesk export`: an error-level issue refuses a final letter and the
+    /// dialog names the item; warnings are shown and the export goes ahead;
+    /// an unfinalized review goes out as a watermarked draft.
     pub fn export_to(&mut self, path: PathBuf) {
         let Some(open) = &self.open else { return };
-        let bytes = match letter::letter_bytes(&open.review, &path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.error(e);
-                return;
+        let format = letter::format_for(&path);
+        let result = crate::export::file::export_review_to(
+            &open.review,
+            format,
+            &path,
+            self.env.fs.as_ref(),
+        );
+        self.remember_folder(&path);
+        match result {
+            Ok(outcome) => {
+                let what = if outcome.draft {
+                    "Draft letter (watermarked DRAFT)"
+                } else {
+                    "Letter"
+                };
+                self.info(format!(
+                    "{what} exported as {} to {}",
+                    format.label(),
+                    path.display()
+                ));
+                if !outcome.issues.is_empty() {
+                    self.modal = Some(Modal::ExportReport {
+                        path,
+                        refused: false,
+                        issues: outcome.issues.iter().map(|i| i.to_string()).collect(),
+                    });
+                }
             }
-        };
-        match self.env.fs.write_atomic(&path, &bytes) {
-            Ok(()) => self.info(format!("Letter exported to {}", path.display())),
-            Err(e) => self.error(format!("{}: cannot write the letter: {e}", path.display())),
+            Err(crate::export::ExportError::Inconsistent { issues, .. }) => {
+                self.error(format!(
+                    "{}: not exported — the letter is inconsistent ({} problem{})",
+                    path.display(),
+                    issues.len(),
+                    if issues.len() == 1 { "" } else { "s" }
+                ));
+                self.modal = Some(Modal::ExportReport {
+                    path,
+                    refused: true,
+                    issues,
+                });
+            }
+            Err(e) => self.error(format!("{}: not exported: {e}", path.display())),
         }
     }
 
@@ -698,10 +767,11 @@ impl Workstation {
             .unwrap_or_else(|| "review".into());
         let suggested = match kind {
             DialogKind::SaveReview => format!("{name}.{}", file::REVIEW_EXTENSION),
-            DialogKind::ExportLetter => format!("{name}-letter.txt"),
+            DialogKind::ExportLetter => format!("{name}-letter.pdf"),
             _ => String::new(),
         };
-        self.dialog = Some(self.env.dialogs.start(kind, &suggested));
+        let folder = self.settings.last_folder.clone();
+        self.dialog = Some(self.env.dialogs.start(kind, &suggested, folder.as_deref()));
     }
 
     /// Where the current work autosaves.
@@ -891,6 +961,7 @@ impl Workstation {
                 }
             }
             Action::FocusPane(p) => self.layout_focus(p),
+            Action::Notify(text) => self.info(text),
         }
     }
 

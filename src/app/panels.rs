@@ -175,6 +175,18 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+/// How late a determination is, in the unit a reader takes in at a glance:
+/// days for the first two months, then months, then years.
+pub fn overdue_text(days: i64) -> String {
+    match days {
+        ..=0 => "due today".to_string(),
+        1 => "1 day overdue".to_string(),
+        2..=60 => format!("{days} days overdue"),
+        61..=730 => format!("overdue by {} months", days / 30),
+        _ => format!("overdue by {} years", days / 365),
+    }
+}
+
 pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
     let theme = ws.theme();
     let Some(open) = &ws.open else {
@@ -225,7 +237,12 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
                         )
                     } else if left < 0 {
                         (
-                            format!("Due {} — {} days overdue", due.format("%m/%d/%Y"), -left),
+                            format!(
+                                "Due {} — {} ({})",
+                                due.format("%m/%d/%Y"),
+                                overdue_text(-left),
+                                meta.priority
+                            ),
                             theme.not_met,
                         )
                     } else {
@@ -243,10 +260,24 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
                             color,
                         )
                     };
-                ui.label(RichText::new(text).color(color));
+                let basis = match (meta.decision_due, meta.application_received) {
+                    (Some(_), _) => "The due date is stated in the case file.".to_string(),
+                    (None, Some(app)) => format!(
+                        "{} days ({} review) from the IMR application received {}.",
+                        meta.priority.days(),
+                        meta.priority,
+                        app.format("%m/%d/%Y")
+                    ),
+                    (None, None) => String::new(),
+                };
+                ui.label(RichText::new(text).color(color))
+                    .on_hover_text(basis);
             }
             None => {
-                ui.label(RichText::new("Due date unknown").color(theme.weak_text));
+                ui.label(RichText::new("Due date unknown").color(theme.weak_text))
+                    .on_hover_text(
+                        "No IMR application-received date was found in the records; the due date counts from it.",
+                    );
             }
         }
         ui.separator();
@@ -269,15 +300,24 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
 pub fn status_bar(ui: &mut egui::Ui, ws: &Workstation, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         if let Some(job) = &ws.job {
-            let (p, text) = job.progress();
-            ui.label(format!("Loading {}", job.path.display()));
+            let (p, stage) = job.progress();
+            let name = job
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| job.path.display().to_string());
+            ui.label(format!("Loading {name}"))
+                .on_hover_text(job.path.display().to_string());
             ui.add(
                 egui::ProgressBar::new(p)
-                    .desired_width(180.0)
-                    .text(text)
-                    .animate(true),
+                    .desired_width(300.0)
+                    .text(super::files::percent_text(p, stage)),
             );
-            if ui.button("Cancel").clicked() {
+            if ui
+                .button("Cancel")
+                .on_hover_text("Stop loading this file")
+                .clicked()
+            {
                 actions.push(Action::CancelLoad);
             }
             ui.separator();
@@ -372,44 +412,56 @@ pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme) {
                 d.map(|d| d.format("%m/%d/%Y").to_string())
                     .unwrap_or_else(|| "—".into())
             };
-            egui::Grid::new("summary-grid")
-                .num_columns(2)
-                .striped(true)
-                .show(ui, |ui| {
-                    for (k, v) in [
-                        (
-                            "Case number",
-                            m.case_number.clone().unwrap_or_else(|| "—".into()),
-                        ),
-                        ("Date of injury", date(m.date_of_injury)),
-                        ("UR denial", date(m.ur_denial_date)),
-                        ("Application received", date(m.application_received)),
-                        ("Priority", m.priority.to_string()),
-                        ("Due", date(m.due_date())),
-                        (
-                            "Reviewer specialty",
-                            if case.reviewer.specialties.is_empty() {
-                                "—".into()
-                            } else {
-                                case.reviewer.specialties.join(", ")
-                            },
-                        ),
-                    ] {
-                        ui.label(RichText::new(k).color(theme.weak_text));
-                        ui.label(v);
-                        ui.end_row();
-                    }
-                });
-            ui.add_space(6.0);
-            ui.label(RichText::new("Disputed items").strong());
+            // The disputed items come first: they are what the review is
+            // about, and the summary pane is short in the default layout.
+            ui.label(RichText::new(format!("Disputed items ({})", case.items.len())).strong());
             for item in &case.items {
                 let category = open
                     .review
                     .assessment(item.id)
                     .map(|a| a.request.category.label())
                     .unwrap_or("");
-                ui.label(format!("{} {} — {category}", item.id, item.disputed_text()));
+                ui.horizontal_wrapped(|ui| {
+                    ui.spacing_mut().item_spacing.x = 4.0;
+                    ui.label(RichText::new(item.id.to_string()).color(theme.weak_text));
+                    ui.label(item.disputed_text());
+                    if !category.is_empty() {
+                        ui.label(RichText::new(format!("· {category}")).color(theme.weak_text));
+                    }
+                });
             }
+            ui.add_space(6.0);
+            // Header dates two pairs to a row, so they take half the height.
+            let specialty = if case.reviewer.specialties.is_empty() {
+                "—".to_string()
+            } else {
+                case.reviewer.specialties.join(", ")
+            };
+            let pairs = [
+                (
+                    "Case number",
+                    m.case_number.clone().unwrap_or_else(|| "—".into()),
+                ),
+                ("Date of injury", date(m.date_of_injury)),
+                ("UR denial", date(m.ur_denial_date)),
+                ("Application received", date(m.application_received)),
+                ("Priority", m.priority.to_string()),
+                ("Due", date(m.due_date())),
+                ("Reviewer specialty", specialty),
+            ];
+            egui::Grid::new("summary-grid")
+                .num_columns(4)
+                .striped(true)
+                .spacing([12.0, 2.0])
+                .show(ui, |ui| {
+                    for row in pairs.chunks(2) {
+                        for (k, v) in row {
+                            ui.label(RichText::new(*k).color(theme.weak_text));
+                            ui.label(v.as_str());
+                        }
+                        ui.end_row();
+                    }
+                });
             for (title, list) in &open.summary_facts {
                 ui.add_space(4.0);
                 ui.label(RichText::new(*title).strong());
@@ -816,6 +868,13 @@ pub fn decision(
             {
                 actions.push(Action::AskRegenerate(id));
             }
+            let copy = ui
+                .add_enabled(!item.rationale.trim().is_empty(), egui::Button::new("Copy rationale"))
+                .on_hover_text("Copy this item's rationale to the clipboard");
+            if copy.clicked() {
+                ui.ctx().copy_text(item.rationale.clone());
+                actions.push(Action::Notify(format!("Rationale of item {id} copied to the clipboard")));
+            }
         });
         let mut text = item.rationale.clone();
         let label = ui.label(RichText::new("Rationale text for the letter").small().color(theme.weak_text));
@@ -1109,6 +1168,22 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                     }
                 });
             }
+            Modal::ExportReport { path, refused, issues } => {
+                ui.heading(if *refused { "Export refused: the letter is inconsistent" } else { "Exported — please check these points" });
+                ui.label(if *refused {
+                    format!("{} was not written. Correct these items, then export again:", path.display())
+                } else {
+                    format!("{} was written. The checks raised:", path.display())
+                });
+                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                    for issue in issues.iter() {
+                        ui.label(format!("• {issue}"));
+                    }
+                });
+                if ui.button("OK").clicked() || escape || enter {
+                    close = true;
+                }
+            }
             Modal::Settings => {
                 ui.heading("Settings");
                 egui::Grid::new("settings-grid").num_columns(2).show(ui, |ui| {
@@ -1127,5 +1202,18 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
     });
     if !close {
         ws.modal = Some(modal);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overdue_text;
+
+    #[test]
+    fn overdue_reads_in_days_months_then_years() {
+        assert_eq!(overdue_text(1), "1 day overdue");
+        assert_eq!(overdue_text(45), "45 days overdue");
+        assert_eq!(overdue_text(95), "overdue by 3 months");
+        assert_eq!(overdue_text(3640), "overdue by 9 years");
     }
 }

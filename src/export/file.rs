@@ -19,8 +19,8 @@ use super::{ExportError, Format, export};
 use crate::assessment::Analysis;
 use crate::case::Case;
 use crate::guideline::Library;
-use crate::review::RealFs;
 use crate::review::file::{ReviewFileError, is_review_path, load as load_review};
+use crate::review::{FileSystem, RealFs, ReviewState};
 
 /// What an export did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,8 +58,34 @@ pub fn export_file_with(
     analyze: &dyn Fn(&Case) -> Analysis,
 ) -> Result<ExportOutcome, ExportError> {
     let content = load_content(file, analyze)?;
+    export_content(&content, file, format, output, allow_inconsistent, &RealFs)
+}
+
+/// Exports the review as it stands in memory (the workstation's export):
+/// the same consistency checks and refusal as [`export_file`], written
+/// atomically through `fs`. An unfinalized review goes out as a draft.
+pub fn export_review_to(
+    state: &ReviewState,
+    format: Format,
+    output: &Path,
+    fs: &dyn FileSystem,
+) -> Result<ExportOutcome, ExportError> {
+    let content = LetterContent::from_review(state);
+    export_content(&content, output, format, output, false, fs)
+}
+
+/// The one export path: check, refuse a final letter with an error-level
+/// issue (naming `source`) unless `allow_inconsistent`, render, write.
+fn export_content(
+    content: &LetterContent,
+    source: &Path,
+    format: Format,
+    output: &Path,
+    allow_inconsistent: bool,
+    fs: &dyn FileSystem,
+) -> Result<ExportOutcome, ExportError> {
     let issues = match &content.case {
-        Some(case) => check(&content, case),
+        Some(case) => check(content, case),
         None => Vec::new(),
     };
     let errors: Vec<&ConsistencyIssue> = issues
@@ -68,12 +94,16 @@ pub fn export_file_with(
         .collect();
     if !content.draft && !allow_inconsistent && !errors.is_empty() {
         return Err(ExportError::Inconsistent {
-            path: file.to_path_buf(),
+            path: source.to_path_buf(),
             issues: errors.iter().map(|i| i.message.clone()).collect(),
         });
     }
-    let bytes = export(&content, format)?;
-    write_atomic(output, &bytes)?;
+    let bytes = export(content, format)?;
+    fs.write_atomic(output, &bytes)
+        .map_err(|source| ExportError::Write {
+            path: output.to_path_buf(),
+            source,
+        })?;
     Ok(ExportOutcome {
         format,
         output: output.to_path_buf(),
@@ -117,7 +147,6 @@ pub fn load_content(
 /// Writes through a temporary file in the same folder, then renames it over
 /// the target: readers see the old file or the new one, never a partial one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    use crate::review::FileSystem;
     RealFs
         .write_atomic(path, bytes)
         .map_err(|source| ExportError::Write {

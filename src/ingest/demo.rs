@@ -9,7 +9,7 @@ use crate::case::{Case, CaseSource};
 
 /// The demo records as (file name, text), in no particular order: the
 /// importer sorts them by date like any folder.
-const FILES: [(&str, &str); 10] = [
+const FILES: [(&str, &str); 11] = [
     (
         "01_doctors_first_report.txt",
         include_str!("../../assets/cases/demo/01_doctors_first_report.txt"),
@@ -49,6 +49,10 @@ const FILES: [(&str, &str); 10] = [
     (
         "10_ur_determination.txt",
         include_str!("../../assets/cases/demo/10_ur_determination.txt"),
+    ),
+    (
+        "11_imr_application.txt",
+        include_str!("../../assets/cases/demo/11_imr_application.txt"),
     ),
 ];
 

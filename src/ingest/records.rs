@@ -53,6 +53,15 @@ static INJURY_DATE: Lazy<Regex> = Lazy::new(|| {
     ))
     .expect("static regex")
 });
+/// The date the IMR application was received, as the application form, the
+/// IMR organisation's acknowledgment or a note in the records states it; it
+/// starts the statutory review period (the case bar's due date).
+static APPLICATION_RECEIVED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:(?:IMR\s+)?application(?:\s+for\s+(?:independent\s+medical\s+review|IMR))?\s+(?:was\s+)?received(?:\s+(?:on|by\s+the\s+administrative\s+director(?:\s+on)?))?|date\s+(?:the\s+)?(?:IMR\s+)?application\s+(?:was\s+)?received)\s*[:#]?\s*{DATE_IN_TEXT}"
+    ))
+    .expect("static regex")
+});
 static AGE_SEX: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?i)\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b[^.]{0,24}?\b(male|female|man|woman|gentleman|lady)\b",
@@ -167,6 +176,14 @@ pub fn detect_date(text: &str) -> Option<NaiveDate> {
         }
     }
     None
+}
+
+/// The IMR application's received date stated in a record's first lines.
+pub fn application_received(text: &str) -> Option<NaiveDate> {
+    APPLICATION_RECEIVED
+        .captures_iter(&normalize_ws(head_of(text)))
+        .filter_map(|c| c.get(1).and_then(|m| parse_date(m.as_str())))
+        .max()
 }
 
 /// Lists and reads a folder's record files (txt, pdf). Unreadable single
@@ -334,6 +351,12 @@ pub fn records_from_texts(texts: Vec<RecordText>, source: CaseSource) -> Importe
                 .and_then(|m| parse_date(m.as_str()));
         }
     }
+    // The latest stated application date: a renewed application restarts
+    // the review period.
+    case.meta.application_received = docs
+        .iter()
+        .filter_map(|d| application_received(&d.text))
+        .max();
     // Age and sex from the earliest document that states them.
     for d in &docs {
         if let Some(c) = AGE_SEX.captures(&normalize_ws(head_of(&d.text))) {
@@ -694,6 +717,31 @@ mod tests {
             DocumentKind::UtilizationReview
         );
         assert_eq!(k("Pharmacy receipt"), DocumentKind::Other);
+    }
+
+    #[test]
+    fn application_received_from_forms_and_prose() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(
+            application_received("Form IMR\nApplication received: 11/07/2016\n"),
+            d(2016, 11, 7)
+        );
+        assert_eq!(
+            application_received(
+                "Note: the worker's application for independent medical review was\nreceived on March 3, 2017."
+            ),
+            d(2017, 3, 3)
+        );
+        assert_eq!(
+            application_received("Date IMR application received: 2/1/17"),
+            d(2017, 2, 1)
+        );
+        // A request received is not an IMR application.
+        assert_eq!(
+            application_received("The request for authorization received on 10/11/2016"),
+            None
+        );
+        assert_eq!(application_received("Date of injury: 02/15/2016"), None);
     }
 
     #[test]
