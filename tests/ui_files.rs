@@ -206,6 +206,11 @@ fn case_library_lists_sorts_filters_and_opens_cases() {
     }
     assert!(h.query_by_label_contains("Expert decisions").is_some());
     assert!(h.query_by_label("Overturned").is_some());
+    // Picking a case for the session list, by its accessible name.
+    h.get_by_label("Pick ZZ01-0000104").click();
+    h.run();
+    assert_eq!(h.state().library.chosen.len(), 1);
+    assert!(h.query_by_label_contains("Session list: 1 cases").is_some());
 
     // Sort by case number, then reverse it.
     h.get_by_label("Case").click();

@@ -350,16 +350,18 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
     }
     let visible = lib.visible();
     ui.label(RichText::new(format!("{} of {} letters", visible.len(), lib.rows.len())).small());
+    // What a trainer picks by (items, outcomes) comes before the long
+    // specialty lists, so it is in view without scrolling sideways.
     let mut columns = vec![
         (Column::CaseNumber, "Case"),
         (Column::Injury, "Injury"),
         (Column::Decided, "Decided"),
-        (Column::Specialty, "Specialty"),
         (Column::Items, "Disputed items"),
     ];
     if !lib.training {
         columns.push((Column::Outcome, "Expert decisions"));
     }
+    columns.push((Column::Specialty, "Specialty"));
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%m/%d/%Y").to_string())
             .unwrap_or_default()
@@ -396,11 +398,16 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
                             continue;
                         };
                         let mut on = lib.chosen.contains(&i);
-                        if ui
-                            .checkbox(&mut on, format!("Pick {}", r.case_number))
-                            .on_hover_text("Add to the session list")
-                            .changed()
-                        {
+                        // No visible text (the case number is the next
+                        // column) but an accessible name of its own.
+                        let pick = ui
+                            .checkbox(&mut on, "")
+                            .on_hover_text("Add to the session list");
+                        let name = format!("Pick {}", r.case_number);
+                        pick.widget_info(|| {
+                            egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &name)
+                        });
+                        if pick.changed() {
                             if on {
                                 lib.chosen.push(i);
                             } else {
@@ -416,34 +423,45 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
                         }
                         ui.label(date(r.injury));
                         ui.label(date(r.decided));
-                        ui.label(&r.specialty);
                         let text: Vec<String> = r
                             .items
                             .iter()
                             .map(|(t, c)| format!("{t} [{}]", c.label()))
                             .collect();
                         let joined = text.join("; ");
-                        let shown: String = joined.chars().take(90).collect();
-                        let shown = if shown.len() < joined.len() {
-                            format!("{shown}…")
-                        } else {
-                            shown
-                        };
-                        ui.label(shown).on_hover_text(joined);
+                        ui.label(clipped(&joined, 60)).on_hover_text(joined);
                         if !lib.training {
                             let outcomes: Vec<String> =
                                 r.outcomes.iter().map(|o| o.to_string()).collect();
                             ui.label(outcomes.join(", "));
                         }
+                        ui.label(clipped(&r.specialty, 40))
+                            .on_hover_text(&r.specialty);
                         ui.end_row();
                     }
                 });
         });
 }
 
+/// At most `max` characters, with an ellipsis when cut.
+fn clipped(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clipped_keeps_short_text_and_marks_cuts() {
+        assert_eq!(clipped("MRI", 5), "MRI");
+        assert_eq!(clipped("abcdef", 4), "abc…");
+    }
 
     fn row(n: &str, outcome: ExpertOutcome, cat: Category) -> LibraryRow {
         LibraryRow {

@@ -87,12 +87,12 @@ impl Pane {
 /// The default arrangement: reading on the left, deciding on the right.
 pub fn default_layout() -> egui_tiles::Tree<Pane> {
     let mut tiles = egui_tiles::Tiles::default();
-    let summary = tiles.insert_pane(Pane::Summary);
-    let library = tiles.insert_pane(Pane::Library);
-    let top_left = tiles.insert_tab_tile(vec![summary, library]);
+    let top_left = tiles.insert_pane(Pane::Summary);
     let timeline = tiles.insert_pane(Pane::Timeline);
     let documents = tiles.insert_pane(Pane::Documents);
-    let reading = tiles.insert_tab_tile(vec![documents, timeline]);
+    // The library's table needs the height of the reading area.
+    let library = tiles.insert_pane(Pane::Library);
+    let reading = tiles.insert_tab_tile(vec![documents, timeline, library]);
     let left = tiles.insert_vertical_tile(vec![top_left, reading]);
     let checklist = tiles.insert_pane(Pane::Checklist);
     let training = tiles.insert_pane(Pane::Training);
@@ -1159,6 +1159,44 @@ impl egui_tiles::Behavior<Pane> for PaneBehavior<'_> {
 /// The eframe wrapper: persistence and exit hooks around [`Workstation`].
 pub struct ImrApp {
     pub workstation: Workstation,
+    /// Set by `IMRDESK_EXIT_AFTER_FIRST_FRAME`: when `run` started, for the
+    /// startup measurement (see [`FirstFrameProbe`]).
+    probe: Option<FirstFrameProbe>,
+}
+
+/// Measures startup to the first painted frame: the first frame asks for
+/// a second one, and the second starts only after the first was painted
+/// and presented; it prints the time since `run` began and closes the
+/// window. `benches/startup.rs` runs the release binary this way.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstFrameProbe {
+    started: std::time::Instant,
+    frames: u32,
+}
+
+/// The environment variable that turns the probe on.
+pub const EXIT_AFTER_FIRST_FRAME: &str = "IMRDESK_EXIT_AFTER_FIRST_FRAME";
+
+impl FirstFrameProbe {
+    /// A probe when the environment asks for one.
+    pub fn from_env(started: std::time::Instant) -> Option<FirstFrameProbe> {
+        std::env::var_os(EXIT_AFTER_FIRST_FRAME)
+            .filter(|v| !v.is_empty() && v != "0")
+            .map(|_| FirstFrameProbe { started, frames: 0 })
+    }
+
+    fn on_frame(&mut self, ctx: &egui::Context) {
+        self.frames += 1;
+        if self.frames == 1 {
+            ctx.request_repaint();
+        } else if self.frames == 2 {
+            println!(
+                "first frame painted after {:.1} ms",
+                self.started.elapsed().as_secs_f64() * 1000.0
+            );
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
 }
 
 const SETTINGS_KEY: &str = "imrdesk-settings";
@@ -1166,6 +1204,9 @@ const LAYOUT_KEY: &str = "imrdesk-layout";
 
 impl eframe::App for ImrApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(probe) = &mut self.probe {
+            probe.on_frame(ui.ctx());
+        }
         self.workstation.ui(ui);
     }
 
@@ -1204,6 +1245,7 @@ pub use backend::real as real_backend;
 /// Opens the workstation window on `initial` (a letter, a records folder or
 /// a review file), or on the demo case.
 pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
+    let probe = FirstFrameProbe::from_env(std::time::Instant::now());
     let autosave_dir = eframe::storage_dir("imrdesk");
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -1231,7 +1273,10 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
                 None => ws.open_demo(),
             }
             screenshot::configure(&mut ws);
-            Ok(Box::new(ImrApp { workstation: ws }))
+            Ok(Box::new(ImrApp {
+                workstation: ws,
+                probe,
+            }))
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))

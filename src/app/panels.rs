@@ -516,23 +516,21 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
                 .item(item.item)
                 .map(|x| short(x.disputed_text(), 34))
                 .unwrap_or_default();
-            let mark = if item.decision.is_some() {
-                "Decided: "
+            // Decided items read "(decided)" and turn the "met" colour, so
+            // what is left to do stands out.
+            let label = if item.decision.is_some() {
+                RichText::new(format!("Item {} (decided): {text}", item.item)).color(theme.met)
             } else {
-                ""
+                RichText::new(format!("Item {}: {text}", item.item))
             };
             let resp = ui
-                .selectable_label(
-                    i == open.selected_item,
-                    format!("{mark}Item {}: {text}", item.item),
-                )
+                .selectable_label(i == open.selected_item, label)
                 .on_hover_text("Select this disputed item (Ctrl+Up/Down)");
             if resp.clicked() {
                 actions.push(Action::SelectItem(i));
             }
         }
     });
-    let _ = theme;
 }
 
 fn decision_text(d: Decision) -> &'static str {
@@ -972,25 +970,32 @@ pub fn training(
             for item in &score.items {
                 ui.separator();
                 ui.label(RichText::new(format!("{} {}", item.item, item.text)).strong());
+                // Without a published decision the expert column is empty
+                // throughout: leave it out (the headline says why).
+                let with_expert = judged > 0;
                 egui::Grid::new(("reveal", item.item.0))
                     .striped(true)
-                    .num_columns(4)
+                    .num_columns(if with_expert { 4 } else { 3 })
                     .show(ui, |ui| {
                         ui.label("");
                         ui.label(RichText::new("Trainee").strong());
                         ui.label(RichText::new("Engine").strong());
-                        ui.label(RichText::new("Expert").strong());
+                        if with_expert {
+                            ui.label(RichText::new("Expert").strong());
+                        }
                         ui.end_row();
                         ui.label("Decision");
                         ui.label(item.trainee.map(|d| d.label()).unwrap_or("—"));
                         ui.label(item.engine.label());
-                        let expert = item.expert.map(|d| d.label()).unwrap_or("not published");
-                        let color = match item.trainee_agrees_with_expert() {
-                            Some(true) => theme.met,
-                            Some(false) => theme.not_met,
-                            None => theme.weak_text,
-                        };
-                        ui.label(RichText::new(expert).color(color));
+                        if with_expert {
+                            let expert = item.expert.map(|d| d.label()).unwrap_or("not published");
+                            let color = match item.trainee_agrees_with_expert() {
+                                Some(true) => theme.met,
+                                Some(false) => theme.not_met,
+                                None => theme.weak_text,
+                            };
+                            ui.label(RichText::new(expert).color(color));
+                        }
                         ui.end_row();
                         for c in &item.criteria {
                             ui.label(short(&c.question, 44)).on_hover_text(&c.question);
@@ -1001,7 +1006,9 @@ pub fn training(
                             ui.label(
                                 RichText::new(c.engine.label()).color(theme.answer_color(c.engine)),
                             );
-                            ui.label("—");
+                            if with_expert {
+                                ui.label("—");
+                            }
                             ui.end_row();
                         }
                     });
