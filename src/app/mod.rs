@@ -643,9 +643,17 @@ impl Workstation {
                 DialogOutcome::Chosen(path) => self.dialog_chose(kind, path),
                 DialogOutcome::Cancelled => {}
                 DialogOutcome::Unavailable => {
+                    // Start the field in the last folder, with the name the
+                    // dialog would have proposed.
+                    let path = match &self.settings.last_folder {
+                        Some(folder) => {
+                            folder.join(self.suggested_name(kind)).display().to_string()
+                        }
+                        None => self.suggested_name(kind),
+                    };
                     self.modal = Some(Modal::PathEntry {
                         kind,
-                        path: String::new(),
+                        path,
                         why: "No file dialog is available on this system (no desktop portal or zenity). Type the path instead, or drag a file onto the window.".into(),
                     });
                 }
@@ -756,20 +764,25 @@ impl Workstation {
         }
     }
 
-    fn start_dialog(&mut self, kind: DialogKind) {
-        if self.dialog.is_some() {
-            return;
-        }
+    /// The file name a save or export dialog proposes.
+    fn suggested_name(&self, kind: DialogKind) -> String {
         let name = self
             .open
             .as_ref()
             .map(|o| o.title().replace(['/', '\\'], "-"))
             .unwrap_or_else(|| "review".into());
-        let suggested = match kind {
+        match kind {
             DialogKind::SaveReview => format!("{name}.{}", file::REVIEW_EXTENSION),
             DialogKind::ExportLetter => format!("{name}-letter.pdf"),
             _ => String::new(),
-        };
+        }
+    }
+
+    fn start_dialog(&mut self, kind: DialogKind) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let suggested = self.suggested_name(kind);
         let folder = self.settings.last_folder.clone();
         self.dialog = Some(self.env.dialogs.start(kind, &suggested, folder.as_deref()));
     }
