@@ -8,7 +8,7 @@ use crate::fact::{Certainty, Fact, FuzzyDate};
 use crate::guideline::{Expect, Guideline, Operation, RegionScope, Rule};
 use crate::request::Request;
 
-use super::text::{self, Mention, Sentence};
+use super::text::{self, Mention, Phrases, Sentence};
 
 /// At most this many quotes per answer: enough to show the pattern without
 /// burying the reviewer.
@@ -238,11 +238,13 @@ impl Context<'_> {
             } => {
                 let mut affirmed = Vec::new();
                 let mut negated = Vec::new();
+                let phrases = Phrases::new(terms);
+                let near_words = Phrases::new(near);
                 for s in self.sentences {
-                    if !near.is_empty() && !text::mentions_any(s, near) {
+                    if !near.is_empty() && !near_words.any_in(s) {
                         continue;
                     }
-                    match text::mention(s, terms) {
+                    match phrases.mention(s) {
                         Some(Mention::Affirmed) => affirmed.push(sentence_evidence(s)),
                         Some(Mention::Negated) => negated.push(sentence_evidence(s)),
                         Some(Mention::Planned) if *planned => affirmed.push(sentence_evidence(s)),

@@ -9,6 +9,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use chrono::NaiveDate;
 use regex::Regex;
 
@@ -323,32 +324,79 @@ pub fn classify(norm: &str, at: usize, term_len: usize) -> Mention {
     Mention::Affirmed
 }
 
-/// Every mention of any of `terms` in a sentence, with how it is meant. The
-/// first term found decides for the sentence.
-pub fn mention(sentence: &Sentence, terms: &[String]) -> Option<Mention> {
-    let mut best: Option<(usize, Mention)> = None;
-    for term in terms {
-        let t = term.to_lowercase();
-        if let Some(at) = find_term(&sentence.norm, &t) {
-            let m = classify(&sentence.norm, at, t.len());
-            // An affirmed mention outweighs a denied one in the same sentence.
-            let better = match best {
-                None => true,
-                Some((_, prev)) => prev != Mention::Affirmed && m == Mention::Affirmed,
-            };
-            if better {
-                best = Some((at, m));
-            }
+/// The phrases of one rule, lower-cased once, with an automaton that finds
+/// in one pass whether a sentence holds any of them at all. Most sentences
+/// of a long record hold none, and are passed over without a search per
+/// phrase.
+pub struct Phrases {
+    lower: Vec<String>,
+    any: Option<AhoCorasick>,
+}
+
+impl Phrases {
+    pub fn new(terms: &[String]) -> Phrases {
+        let lower: Vec<String> = terms
+            .iter()
+            .map(|t| t.to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let any = AhoCorasick::new(&lower).ok();
+        Phrases { lower, any }
+    }
+
+    /// Whether any phrase occurs in the sentence as a substring: a cheap
+    /// test that must hold before the whole-word search is worth doing.
+    fn may_occur(&self, sentence: &Sentence) -> bool {
+        match &self.any {
+            Some(ac) => ac.is_match(&sentence.norm),
+            // Without an automaton, let the exact search decide.
+            None => !self.lower.is_empty(),
         }
     }
-    best.map(|(_, m)| m)
+
+    /// How the sentence speaks of the phrases: the first phrase found
+    /// decides, except that an affirmed mention outweighs a denied or
+    /// planned one in the same sentence.
+    pub fn mention(&self, sentence: &Sentence) -> Option<Mention> {
+        if !self.may_occur(sentence) {
+            return None;
+        }
+        let mut best: Option<Mention> = None;
+        for t in &self.lower {
+            if let Some(at) = find_term(&sentence.norm, t) {
+                let m = classify(&sentence.norm, at, t.len());
+                let better = match best {
+                    None => true,
+                    Some(prev) => prev != Mention::Affirmed && m == Mention::Affirmed,
+                };
+                if better {
+                    best = Some(m);
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether the sentence uses any of the phrases as whole words.
+    pub fn any_in(&self, sentence: &Sentence) -> bool {
+        self.may_occur(sentence)
+            && self
+                .lower
+                .iter()
+                .any(|t| find_term(&sentence.norm, t).is_some())
+    }
+}
+
+/// Every mention of any of `terms` in a sentence, with how it is meant (see
+/// [`Phrases::mention`]; build a [`Phrases`] once when matching many
+/// sentences).
+pub fn mention(sentence: &Sentence, terms: &[String]) -> Option<Mention> {
+    Phrases::new(terms).mention(sentence)
 }
 
 /// Whether the sentence uses any of `words`.
 pub fn mentions_any(sentence: &Sentence, words: &[String]) -> bool {
-    words
-        .iter()
-        .any(|w| find_term(&sentence.norm, &w.to_lowercase()).is_some())
+    Phrases::new(words).any_in(sentence)
 }
 
 #[cfg(test)]
