@@ -115,14 +115,31 @@ pub fn load(path: &Path) -> Result<Imported, ImportError> {
     if meta.is_dir() {
         return records::load_folder(path);
     }
+    if !matches!(
+        extension(path).as_deref(),
+        Some("ron" | "txt" | "pdf" | "text")
+    ) {
+        return Err(ImportError::UnsupportedType {
+            path: path.to_path_buf(),
+        });
+    }
+    let bytes = read_bytes(path)?;
+    load_bytes(path, &bytes)
+}
+
+/// Imports a file's contents already in memory exactly as [`load`] imports
+/// the file itself (`path` picks the importer by extension and names the file
+/// in errors): one door for the disk, drag-and-drop and the fuzz harness.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Imported, ImportError> {
+    check_size(path, bytes)?;
     match extension(path).as_deref() {
         Some("ron") => {
-            let (text, warnings) = read_text(path)?;
+            let (text, warnings) = decode_text(path, bytes)?;
             let case = native::case_from_ron(&text, path)?;
             Ok(Imported { case, warnings })
         }
         Some("txt") | Some("pdf") | Some("text") => {
-            let (text, mut warnings) = read_document(path)?;
+            let (text, mut warnings) = document_text(path, bytes)?;
             if looks_like_letter(&text) {
                 let case = letter_from_text(&text, path)?;
                 warnings.extend(letter_warnings(&case, path));
@@ -321,17 +338,32 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ImportError> {
         });
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    check_size(path, &bytes)?;
+    Ok(bytes)
+}
+
+/// The size guards on bytes already read: not empty, within the limit.
+fn check_size(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    let size = bytes.len() as u64;
+    if size > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
     if bytes.is_empty() {
         return Err(ImportError::Empty {
             path: path.to_path_buf(),
         });
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// Decodes text bytes: refuses binary data, decodes non-UTF-8 with
-/// replacement (with a warning), refuses whitespace-only text.
-pub(crate) fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, Vec<String>), ImportError> {
+/// replacement (with a warning), refuses whitespace-only text. Public so a
+/// caller holding bytes (the fuzz harness) decodes exactly as the loader does.
+pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, Vec<String>), ImportError> {
     if looks_binary(bytes) {
         return Err(ImportError::Binary {
             path: path.to_path_buf(),
@@ -376,19 +408,18 @@ fn looks_binary(bytes: &[u8]) -> bool {
     control * 10 > head.len()
 }
 
-/// Reads a text file through the guards.
-pub(crate) fn read_text(path: &Path) -> Result<(String, Vec<String>), ImportError> {
-    let bytes = read_bytes(path)?;
-    decode_text(path, &bytes)
-}
-
 /// Reads a `.txt` or `.pdf` document as text (PDF pages joined by form feeds).
 pub(crate) fn read_document(path: &Path) -> Result<(String, Vec<String>), ImportError> {
+    let bytes = read_bytes(path)?;
+    document_text(path, &bytes)
+}
+
+/// A `.txt` or `.pdf` document's bytes as text, by the extension of `path`.
+fn document_text(path: &Path, bytes: &[u8]) -> Result<(String, Vec<String>), ImportError> {
     if extension(path).as_deref() == Some("pdf") {
-        let bytes = read_bytes(path)?;
-        pdf::pdf_text(&bytes, path)
+        pdf::pdf_text(bytes, path)
     } else {
-        read_text(path)
+        decode_text(path, bytes)
     }
 }
 

@@ -1,0 +1,9 @@
+//! Fuzz target `engine`: see `harness::engine` for what it feeds and checks.
+#![no_main]
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    harness::engine(data);
+});
