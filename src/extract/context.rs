@@ -230,7 +230,7 @@ pub(crate) struct Reading {
 /// bytes or a trigger with a role in `stops`. Pseudo-triggers ("no change")
 /// neither match nor stop.
 fn nearest<'a>(
-    candidates: impl Iterator<Item = &'a &'a Trigger>,
+    candidates: impl Iterator<Item = &'a Trigger>,
     gap: impl Fn(&Trigger) -> usize,
     flag: u32,
     cap: usize,
@@ -253,26 +253,56 @@ fn nearest<'a>(
     None
 }
 
-/// Reads the triggers of one sentence around the fact `fs..fe`.
-pub(crate) fn read(triggers: &[Trigger], fs: usize, fe: usize, treatment: bool) -> Reading {
-    let mut r = Reading::default();
-    let outside: Vec<&Trigger> = triggers
+/// Where the utilization-review triggers of one sentence sit in its trigger
+/// slice. Found once per sentence, so reading each fact does not scan the
+/// whole sentence again (a long sentence with many facts stays linear).
+pub(crate) fn review_triggers(triggers: &[Trigger]) -> Vec<usize> {
+    triggers
         .iter()
-        .filter(|t| t.end <= fs || t.start >= fe)
-        .collect();
-    let review_sentence = outside.iter().any(|t| t.roles & UR != 0);
-    let first_review = outside.iter().find(|t| t.roles & UR != 0).map(|t| t.start);
+        .enumerate()
+        .filter(|(_, t)| t.roles & UR != 0)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Reads the triggers of one sentence around the fact `fs..fe`. `triggers`
+/// are sorted by start (as [`find_triggers`] returns them); `review` is
+/// [`review_triggers`] of the same slice. Only triggers near the fact are
+/// visited, so the cost does not grow with the sentence.
+pub(crate) fn read(
+    triggers: &[Trigger],
+    review: &[usize],
+    fs: usize,
+    fe: usize,
+    treatment: bool,
+) -> Reading {
+    let mut r = Reading::default();
+    let outside = |t: &Trigger| t.end <= fs || t.start >= fe;
+    // Only a review trigger overlapping the fact itself is skipped.
+    let first_review = review
+        .iter()
+        .filter_map(|&i| triggers.get(i))
+        .find(|t| outside(t))
+        .map(|t| t.start);
+    let review_sentence = first_review.is_some();
+    // Every trigger ending by `fs` starts before it, and every one starting
+    // from `fe` on lies after the triggers that start before `fe`.
+    let before = triggers
+        .get(..triggers.partition_point(|t| t.start < fs))
+        .unwrap_or(&[]);
+    let after = triggers
+        .get(triggers.partition_point(|t| t.start < fe)..)
+        .unwrap_or(&[]);
 
     // The nearest trigger before (`pre`) or after (`post`) the fact with
     // `flag` within `cap` bytes, scope ended by any trigger with a role in
     // `stops`.
     let pre = |flag: u32, cap: usize, stops: u32| {
-        let before = outside.iter().rev().filter(|t| t.end <= fs);
-        nearest(before, |t| fs - t.end, flag, cap, stops)
+        let candidates = before.iter().rev().filter(|t| t.end <= fs);
+        nearest(candidates, |t| fs - t.end, flag, cap, stops)
     };
     let post = |flag: u32, cap: usize, stops: u32| {
-        let after = outside.iter().filter(|t| t.start >= fe);
-        nearest(after, |t| t.start - fe, flag, cap, stops)
+        nearest(after.iter(), |t| t.start - fe, flag, cap, stops)
     };
 
     r.undocumented =
@@ -319,7 +349,13 @@ mod tests {
         let lower = sentence.to_ascii_lowercase();
         let at = lower.find(concept).unwrap_or(0);
         let triggers = find_triggers(&lower);
-        read(&triggers, at, at + concept.len(), treatment)
+        read(
+            &triggers,
+            &review_triggers(&triggers),
+            at,
+            at + concept.len(),
+            treatment,
+        )
     }
 
     #[test]

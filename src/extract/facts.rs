@@ -284,6 +284,10 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
     }
 
     let mut facts = Vec::with_capacity(kept.len());
+    // What is read once per sentence (its review triggers, whether it speaks
+    // of an injury), kept for the sentence last read: facts come in text
+    // order, so a long sentence with many facts is not rescanned per fact.
+    let mut current: Option<(usize, Vec<usize>, bool)> = None;
     for c in kept {
         let Some(si) = sentence_index(&sentences, c.start) else {
             continue;
@@ -294,7 +298,19 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
         let t_lo = triggers.partition_point(|t| t.start < sentence.start);
         let t_hi = triggers.partition_point(|t| t.start < sentence.end);
         let sentence_triggers: &[Trigger] = triggers.get(t_lo..t_hi).unwrap_or(&[]);
-        let Some((certainty, subject)) = certainty_of(&c, sentence_triggers, &lower, sentence)
+        if current.as_ref().map(|(i, _, _)| *i) != Some(si) {
+            let words = lower.get(sentence.start..sentence.end).unwrap_or("");
+            current = Some((
+                si,
+                context::review_triggers(sentence_triggers),
+                speaks_of_injury(words),
+            ));
+        }
+        let (review, injury_context) = current
+            .as_ref()
+            .map_or((&[][..], false), |(_, r, i)| (r.as_slice(), *i));
+        let Some((certainty, subject)) =
+            certainty_of(&c, sentence_triggers, review, injury_context)
         else {
             continue;
         };
@@ -485,8 +501,8 @@ fn normalise_level(c: &regex::Captures<'_>) -> (String, BodyRegion) {
 fn certainty_of(
     c: &Candidate,
     triggers: &[Trigger],
-    lower: &str,
-    sentence: Span,
+    review: &[usize],
+    injury_context: bool,
 ) -> Option<(Certainty, Subject)> {
     if c.fixed {
         return Some((Certainty::Affirmed, Subject::Patient));
@@ -500,7 +516,7 @@ fn certainty_of(
         return Some((certainty, Subject::Patient));
     }
     let treatment = is_treatment(c.kind);
-    let r = context::read(triggers, c.start, c.end, treatment);
+    let r = context::read(triggers, review, c.start, c.end, treatment);
     let subject = if r.other_subject {
         Subject::Other
     } else {
@@ -515,23 +531,8 @@ fn certainty_of(
     if negated && r.negated_in_review && !c.inherent_negation {
         return None;
     }
-    if c.kind == FactKind::InjuryMechanism {
-        let s = lower.get(sentence.start..sentence.end).unwrap_or("");
-        let injury_context = [
-            "injur",
-            "accident",
-            "mechanism",
-            "occurred",
-            "sustained",
-            "at work",
-            "while working",
-            "on the job",
-        ]
-        .iter()
-        .any(|w| s.contains(w));
-        if !injury_context {
-            return None;
-        }
+    if c.kind == FactKind::InjuryMechanism && !injury_context {
+        return None;
     }
     let certainty = if r.conditional && !c.inherent_negation {
         Certainty::Hypothetical
@@ -545,6 +546,23 @@ fn certainty_of(
         Certainty::Affirmed
     };
     Some((certainty, subject))
+}
+
+/// Whether a (lower-case) sentence speaks of how an injury happened: only
+/// then is "fell" or "lifting" an injury mechanism.
+fn speaks_of_injury(sentence: &str) -> bool {
+    [
+        "injur",
+        "accident",
+        "mechanism",
+        "occurred",
+        "sustained",
+        "at work",
+        "while working",
+        "on the job",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
 }
 
 fn lexicon_candidates(flat: &str, lower: &str, out: &mut Vec<Candidate>) {
