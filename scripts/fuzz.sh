@@ -23,7 +23,8 @@
 # appends a line to $FUZZ_LOGS/summary.tsv; full output in $FUZZ_LOGS/TARGET-*.log.
 # Runs are niced (the machine is shared); FUZZ_JOBS=2 runs `all` two at a time.
 # Inputs are capped at 256 KiB for pdf and 64 KiB otherwise; FUZZ_MAX_LEN sets
-# another cap (small inputs run many times faster).
+# another cap (small inputs run many times faster). FUZZ_NO_BUILD=1 runs the
+# targets as last built, without cargo (so fuzzing goes on during a rebuild).
 # Rust is stable: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its -Z flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,9 +97,16 @@ run_one() {
     local marker
     marker=$(mktemp)
     local status=0
-    (cd fuzz && nice -n 10 cargo fuzz run "${BUILD_FLAGS[@]}" "$t" "corpus/$t" -- \
-        -max_total_time="$secs" -max_len="$(max_len "$t")" -timeout=10 \
-        -rss_limit_mb=2048 -report_slow_units=2 -print_final_stats=1) >"$log" 2>&1 || status=$?
+    local flags=(-max_total_time="$secs" -max_len="$(max_len "$t")" -timeout=10
+        -rss_limit_mb=2048 -report_slow_units=2 -print_final_stats=1)
+    if [ -n "${FUZZ_NO_BUILD:-}" ]; then
+        # The binary as last built: fuzzing goes on while a rebuild runs.
+        (cd fuzz && nice -n 10 "target/$(rustc -vV | sed -n 's/^host: //p')/release/$t" \
+            -artifact_prefix="artifacts/$t/" "${flags[@]}" "corpus/$t") >"$log" 2>&1 || status=$?
+    else
+        (cd fuzz && nice -n 10 cargo fuzz run "${BUILD_FLAGS[@]}" "$t" "corpus/$t" -- \
+            "${flags[@]}") >"$log" 2>&1 || status=$?
+    fi
     local execs rate found
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
@@ -113,6 +121,7 @@ run_one() {
 }
 
 build() {
+    [ -n "${FUZZ_NO_BUILD:-}" ] && return 0
     (cd fuzz && nice -n 10 cargo fuzz build "${BUILD_FLAGS[@]}")
 }
 
