@@ -96,7 +96,7 @@ run_one() {
     log="$LOGS/$t-$(date +%Y%m%d-%H%M%S).log"
     local marker
     marker=$(mktemp)
-    local status=0
+    local status=0 started=$SECONDS
     local flags=(-max_total_time="$secs" -max_len="$(max_len "$t")" -timeout=10
         -rss_limit_mb=2048 -report_slow_units=2 -print_final_stats=1)
     if [ -n "${FUZZ_NO_BUILD:-}" ]; then
@@ -111,10 +111,11 @@ run_one() {
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
     found=$(find "fuzz/artifacts/$t" -type f -newer "$marker" | wc -l)
+    local took=$((SECONDS - started))
     printf '%s: %s executions, %s exec/s, %ss, exit %s, %s new artifact(s); log %s\n' \
-        "$t" "${execs:-?}" "${rate:-?}" "$secs" "$status" "$found" "$log"
+        "$t" "${execs:-?}" "${rate:-?}" "$took" "$status" "$found" "$log"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "${execs:-0}" "${rate:-0}" \
-        "$secs" "$status" "$found" >>"$LOGS/summary.tsv"
+        "$took" "$status" "$found" >>"$LOGS/summary.tsv"
     find "fuzz/artifacts/$t" -type f -newer "$marker" | sed 's/^/  artifact: /'
     rm -f "$marker"
     return 0
