@@ -356,11 +356,11 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
         (Column::CaseNumber, "Case"),
         (Column::Injury, "Injury"),
         (Column::Decided, "Decided"),
-        (Column::Items, "Disputed items"),
     ];
     if !lib.training {
         columns.push((Column::Outcome, "Expert decisions"));
     }
+    columns.push((Column::Items, "Disputed items"));
     columns.push((Column::Specialty, "Specialty"));
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%m/%d/%Y").to_string())
@@ -423,24 +423,36 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
                         }
                         ui.label(date(r.injury));
                         ui.label(date(r.decided));
+                        if !lib.training {
+                            let outcomes: Vec<String> =
+                                r.outcomes.iter().map(|o| o.to_string()).collect();
+                            ui.label(outcome_summary(r.outcomes.len(), overturned(&r)))
+                                .on_hover_text(outcomes.join(", "));
+                        }
                         let text: Vec<String> = r
                             .items
                             .iter()
                             .map(|(t, c)| format!("{t} [{}]", c.label()))
                             .collect();
                         let joined = text.join("; ");
-                        ui.label(clipped(&joined, 60)).on_hover_text(joined);
-                        if !lib.training {
-                            let outcomes: Vec<String> =
-                                r.outcomes.iter().map(|o| o.to_string()).collect();
-                            ui.label(outcomes.join(", "));
-                        }
+                        ui.label(clipped(&joined, 56)).on_hover_text(joined);
                         ui.label(clipped(&r.specialty, 40))
                             .on_hover_text(&r.specialty);
                         ui.end_row();
                     }
                 });
         });
+}
+
+/// The expert's outcomes in a few words: "3 upheld", "1 overturned",
+/// "1 of 4 overturned" (the full list is in the hover text).
+fn outcome_summary(items: usize, overturned: usize) -> String {
+    match (items, overturned) {
+        (0, _) => "—".to_string(),
+        (n, 0) => format!("{n} upheld"),
+        (n, o) if o == n => format!("{n} overturned"),
+        (n, o) => format!("{o} of {n} overturned"),
+    }
 }
 
 /// At most `max` characters, with an ellipsis when cut.
@@ -456,6 +468,14 @@ fn clipped(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outcomes_in_a_few_words() {
+        assert_eq!(outcome_summary(3, 0), "3 upheld");
+        assert_eq!(outcome_summary(1, 1), "1 overturned");
+        assert_eq!(outcome_summary(4, 1), "1 of 4 overturned");
+        assert_eq!(outcome_summary(0, 0), "—");
+    }
 
     #[test]
     fn clipped_keeps_short_text_and_marks_cuts() {
