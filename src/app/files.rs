@@ -322,10 +322,7 @@ pub fn load_blocking(
     stage: &AtomicU8,
     cancel: &AtomicBool,
 ) -> Result<Loaded, String> {
-    let is_review = path
-        .extension()
-        .is_some_and(|e| e == crate::review::file::REVIEW_EXTENSION || e == "autosave");
-    if is_review {
+    if crate::review::file::is_review_path(path) {
         return crate::review::file::load(&crate::review::RealFs, path)
             .map(|s| Loaded::Review(Box::new(s)))
             .map_err(|e| e.to_string());
