@@ -3,37 +3,25 @@
 //! median under 8 ms. The frame is the whole window: layout, every visible
 //! panel, and tessellation.
 
-use std::path::PathBuf;
+mod support;
+
 use std::time::Instant;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use imrdesk::app::{Action, Backend, Env, Pane, ScriptedDialogs, Settings, Workstation};
+use imrdesk::app::{Action, Pane};
 use imrdesk::assessment::{
     Analysis, Answer, CriterionResult, Decision, Evidence, GuidelineChoice, ItemAssessment,
     Suggestion,
 };
 use imrdesk::case::{Case, DisputedItem, DocId, Document, DocumentKind, ItemId};
 use imrdesk::fact::{Certainty, Fact, FactKind, FuzzyDate, Span, Subject};
-use imrdesk::review::{FixedClock, MemoryFs};
 use imrdesk::timeline::{Lane, Timeline, TimelineEvent};
+use support::{Lcg, frame, median_frame_ms};
 
 const PAGES: usize = 2_000;
 const PAGES_PER_DOC: usize = 5;
 const LINES_PER_PAGE: usize = 40;
-
-/// A small deterministic generator so every run builds the same case.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as usize
-    }
-}
 
 const WORDS: &[&str] = &[
     "patient",
@@ -200,63 +188,10 @@ fn synthetic_analysis(_case: &Case) -> Analysis {
     synthetic().1
 }
 
-fn workstation() -> Workstation {
-    let env = Env {
-        clock: Box::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
-                .single()
-                .unwrap_or_default(),
-        )),
-        fs: Box::new(MemoryFs::new()),
-        dialogs: Box::new(ScriptedDialogs::default()),
-        backend: Backend {
-            demo_case: synthetic_case,
-            import: |p| Err(format!("{}: not in the benchmark", p.display())),
-            analyze: synthetic_analysis,
-        },
-        autosave_dir: None::<PathBuf>,
-    };
-    let mut ws = Workstation::new(env, Settings::default(), None);
-    ws.open_demo();
-    ws
-}
-
-fn raw_input() -> egui::RawInput {
-    egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1440.0, 900.0),
-        )),
-        ..Default::default()
-    }
-}
-
-fn frame(ctx: &egui::Context, ws: &mut Workstation) {
-    let mut out = ctx.run_ui(raw_input(), |ui| ws.ui(ui));
-    let shapes = std::mem::take(&mut out.shapes);
-    let prims = ctx.tessellate(shapes, out.pixels_per_point);
-    std::hint::black_box(prims);
-    // No renderer uploads the font atlas here; dropping undelivered texture
-    // updates trips egui's debug check when the bench runs as a test.
-    out.textures_delta.clear();
-}
-
-fn median_ms(ctx: &egui::Context, ws: &mut Workstation, n: usize) -> f64 {
-    let mut times: Vec<f64> = (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            frame(ctx, ws);
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times.get(n / 2).copied().unwrap_or(f64::NAN)
-}
-
 fn bench(c: &mut Criterion) {
     let ctx = egui::Context::default();
     let t = Instant::now();
-    let mut ws = workstation();
+    let mut ws = support::workstation(synthetic_case, synthetic_analysis);
     let open_ms = t.elapsed().as_secs_f64() * 1000.0;
     let (docs, facts, events) = ws.open.as_ref().map_or((0, 0, 0), |o| {
         (
@@ -265,15 +200,9 @@ fn bench(c: &mut Criterion) {
             o.review.analysis.timeline.events.len(),
         )
     });
-    for _ in 0..5 {
-        frame(&ctx, &mut ws);
-    }
-    let default_view = median_ms(&ctx, &mut ws, 60);
+    let default_view = median_frame_ms(&ctx, &mut ws, 60);
     ws.push_action(Action::FocusPane(Pane::Timeline));
-    for _ in 0..3 {
-        frame(&ctx, &mut ws);
-    }
-    let timeline_view = median_ms(&ctx, &mut ws, 60);
+    let timeline_view = median_frame_ms(&ctx, &mut ws, 60);
     eprintln!(
         "synthetic case: {PAGES} pages, {docs} documents, {facts} facts, {events} timeline events; \
          building + laying out took {open_ms:.0} ms"

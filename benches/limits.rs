@@ -14,38 +14,20 @@
 //! (repetitions for the medians, default 3), `IMRDESK_LIMIT_BIG_MB` (size of
 //! the single large document, default the limit; 0 skips it).
 
+mod support;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use chrono::{Days, NaiveDate, TimeZone, Utc};
-use imrdesk::app::{Action, Backend, Env, Pane, ScriptedDialogs, Settings, Workstation};
+use chrono::{Days, NaiveDate};
+use imrdesk::app::{Action, Pane};
 use imrdesk::assessment::Analysis;
 use imrdesk::case::Case;
 use imrdesk::guideline::Library;
 use imrdesk::ingest::{MAX_FILE_BYTES, MAX_FOLDER_FILES};
-use imrdesk::review::{FixedClock, MemoryFs};
-
-/// A deterministic generator, so every run measures the same records.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as usize
-    }
-
-    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
-        options
-            .get(self.next() % options.len().max(1))
-            .copied()
-            .unwrap_or("")
-    }
-}
+use support::{Lcg, frame, median_frame_ms};
 
 const REGIONS: &[&str] = &[
     "low back",
@@ -224,56 +206,6 @@ fn opened_analysis(_case: &Case) -> Analysis {
     )
 }
 
-fn workstation() -> Workstation {
-    let env = Env {
-        clock: Box::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
-                .single()
-                .unwrap_or_default(),
-        )),
-        fs: Box::new(MemoryFs::new()),
-        dialogs: Box::new(ScriptedDialogs::default()),
-        backend: Backend {
-            demo_case: opened_case,
-            import: |p| Err(format!("{}: not in the benchmark", p.display())),
-            analyze: opened_analysis,
-        },
-        autosave_dir: None::<PathBuf>,
-    };
-    let mut ws = Workstation::new(env, Settings::default(), None);
-    ws.open_demo();
-    ws
-}
-
-fn frame(ctx: &egui::Context, ws: &mut Workstation) {
-    let input = egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1440.0, 900.0),
-        )),
-        ..Default::default()
-    };
-    let mut out = ctx.run_ui(input, |ui| ws.ui(ui));
-    let shapes = std::mem::take(&mut out.shapes);
-    std::hint::black_box(ctx.tessellate(shapes, out.pixels_per_point));
-    out.textures_delta.clear();
-}
-
-fn median_frame_ms(ctx: &egui::Context, ws: &mut Workstation, n: usize) -> f64 {
-    for _ in 0..3 {
-        frame(ctx, ws);
-    }
-    median(
-        (0..n)
-            .map(|_| {
-                let t = Instant::now();
-                frame(ctx, ws);
-                ms(t)
-            })
-            .collect(),
-    )
-}
-
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -354,7 +286,7 @@ fn main() {
     let _ = OPENED.set((last.case, last.analysis));
     let ctx = egui::Context::default();
     let t = Instant::now();
-    let mut ws = workstation();
+    let mut ws = support::workstation(opened_case, opened_analysis);
     frame(&ctx, &mut ws);
     let first = ms(t);
     let documents_view = median_frame_ms(&ctx, &mut ws, frames);
