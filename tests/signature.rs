@@ -99,6 +99,18 @@ fn run(args: &[&std::ffi::OsStr]) -> Output {
         .unwrap_or_else(|e| panic!("the imrdesk binary runs: {e}"))
 }
 
+/// `imrdesk export INPUT --format pdf -o OUT`.
+fn export_pdf(input: &Path, out: &Path) -> Output {
+    run(&[
+        "export".as_ref(),
+        input.as_os_str(),
+        "--format".as_ref(),
+        "pdf".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ])
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -176,14 +188,7 @@ fn cli_export_of_a_changed_review_fails_naming_file_and_cause() {
     let (good, changed) = review_files(dir.path());
 
     let out = dir.path().join("changed.pdf");
-    let result = run(&[
-        "export".as_ref(),
-        changed.as_os_str(),
-        "--format".as_ref(),
-        "pdf".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    let result = export_pdf(&changed, &out);
     let err = stderr(&result);
     assert!(!result.status.success(), "refused: {err}");
     assert!(err.contains(&changed.display().to_string()), "{err}");
@@ -193,28 +198,14 @@ fn cli_export_of_a_changed_review_fails_naming_file_and_cause() {
     // The same file saved as `.ron` (the older review extension) is refused too.
     let ron = dir.path().join("changed-review.ron");
     std::fs::copy(&changed, &ron).unwrap_or_else(|e| panic!("copy: {e}"));
-    let result = run(&[
-        "export".as_ref(),
-        ron.as_os_str(),
-        "--format".as_ref(),
-        "pdf".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    let result = export_pdf(&ron, &out);
     let err = stderr(&result);
     assert!(!result.status.success(), "refused: {err}");
     assert!(err.contains("signature does not match"), "{err}");
     assert!(!out.exists(), "no PDF is written");
 
     // Control: the untouched file exports as a final PDF.
-    let result = run(&[
-        "export".as_ref(),
-        good.as_os_str(),
-        "--format".as_ref(),
-        "pdf".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    let result = export_pdf(&good, &out);
     let err = stderr(&result);
     assert!(result.status.success(), "{err}");
     assert!(err.contains("final PDF"), "{err}");

@@ -81,14 +81,23 @@ fn note_of_first_item(h: &egui_kittest::Harness<'static, Workstation>) -> Option
         .and_then(|o| o.review.items.first().map(|i| i.note.clone()))
 }
 
-#[test]
-fn restore_offer_accepted_restores_the_work() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let saved = saved_with_newer_autosave(dir.path());
-    let mut ws = ui_support::on_disk(real_backend(), Settings::default(), dir.path());
+/// The workstation after opening a saved review whose autosave is newer:
+/// the restore offer is up.
+fn opened_with_newer_autosave(
+    dir: &Path,
+) -> (egui_kittest::Harness<'static, Workstation>, PathBuf) {
+    let saved = saved_with_newer_autosave(dir);
+    let mut ws = ui_support::on_disk(real_backend(), Settings::default(), dir);
     ws.open_path_blocking(&saved, false);
     let mut h = harness(ws);
     h.run();
+    (h, saved)
+}
+
+#[test]
+fn restore_offer_accepted_restores_the_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut h, saved) = opened_with_newer_autosave(dir.path());
     assert!(h.query_by_label("Restore unsaved work?").is_some());
     assert_eq!(note_of_first_item(&h).as_deref(), Some(""));
     h.get_by_label("Restore the autosave").click();
@@ -114,11 +123,7 @@ fn restore_offer_accepted_restores_the_work() {
 #[test]
 fn restore_offer_declined_keeps_the_saved_file() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let saved = saved_with_newer_autosave(dir.path());
-    let mut ws = ui_support::on_disk(real_backend(), Settings::default(), dir.path());
-    ws.open_path_blocking(&saved, false);
-    let mut h = harness(ws);
-    h.run();
+    let (mut h, saved) = opened_with_newer_autosave(dir.path());
     h.get_by_label("Ignore it").click();
     h.run();
     assert!(h.query_by_label("Restore unsaved work?").is_none());
