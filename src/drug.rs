@@ -79,24 +79,11 @@ pub fn find_in_request(text_lower: &str) -> Option<&'static Drug> {
     best.map(|(d, _)| d)
 }
 
-/// Whether `needle` occurs in `hay` with no letter or digit on either side.
+/// Whether `needle` occurs in `hay` with no letter or digit on either side:
+/// the engine's whole-word search, shared so requests and criteria agree on
+/// what a word is.
 pub(crate) fn contains_word(hay: &str, needle: &str) -> bool {
-    let mut from = 0;
-    while let Some(pos) = hay[from..].find(needle) {
-        let start = from + pos;
-        let end = start + needle.len();
-        let before = hay[..start].chars().next_back();
-        let after = hay[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        if boundary(before) && boundary(after) {
-            return true;
-        }
-        from = start + needle.len().max(1);
-        if from >= hay.len() {
-            break;
-        }
-    }
-    false
+    crate::engine::text::find_term(hay, needle).is_some()
 }
 
 #[cfg(test)]
