@@ -90,6 +90,13 @@ pub enum Certainty {
     Historical,
     /// Planned, requested, recommended or conditional ("if symptoms persist").
     Hypothetical,
+    /// Raised but not established: "rule out", "suspected", "possible",
+    /// "cannot exclude". A criterion that needs the finding is not met by it.
+    Hedged,
+    /// A normal result of a test or examination ("sensation intact",
+    /// "strength 5/5", "straight leg raise negative"): an observation that
+    /// the finding is absent, shown as normal rather than struck through.
+    Normal,
 }
 
 impl fmt::Display for Certainty {
@@ -99,6 +106,8 @@ impl fmt::Display for Certainty {
             Certainty::Negated => "negated",
             Certainty::Historical => "historical",
             Certainty::Hypothetical => "planned",
+            Certainty::Hedged => "hedged",
+            Certainty::Normal => "normal",
         })
     }
 }
@@ -333,6 +342,13 @@ impl Fact {
     pub fn is_positive(&self) -> bool {
         self.subject == Subject::Patient
             && matches!(self.certainty, Certainty::Affirmed | Certainty::Historical)
+    }
+
+    /// Whether the text says the finding is absent: denied, or examined and
+    /// found normal. Rules that ask for a finding's absence count both.
+    pub fn is_absent(&self) -> bool {
+        self.subject == Subject::Patient
+            && matches!(self.certainty, Certainty::Negated | Certainty::Normal)
     }
 }
 

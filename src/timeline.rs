@@ -163,7 +163,7 @@ pub fn build(case: &Case, facts: &[Fact]) -> Timeline {
         let shown = match fact.certainty {
             Certainty::Affirmed | Certainty::Historical => true,
             Certainty::Hypothetical => lane == Lane::Requests,
-            Certainty::Negated => false,
+            Certainty::Negated | Certainty::Hedged | Certainty::Normal => false,
         };
         if !shown {
             continue;

@@ -175,8 +175,10 @@ impl Theme {
     pub fn fact_fill_for(&self, kind: FactKind, certainty: Certainty) -> Color32 {
         let fill = self.fact_fill(kind);
         match certainty {
-            Certainty::Affirmed | Certainty::Historical => fill,
-            Certainty::Negated | Certainty::Hypothetical => fill.gamma_multiply(0.45),
+            Certainty::Affirmed | Certainty::Historical | Certainty::Normal => fill,
+            Certainty::Negated | Certainty::Hypothetical | Certainty::Hedged => {
+                fill.gamma_multiply(0.45)
+            }
         }
     }
 
