@@ -156,7 +156,124 @@ pub struct EvalReport {
     pub per_category: BTreeMap<String, CategoryStats>,
     /// Letters that could not be read, with the reason.
     pub failures: Vec<String>,
+    /// Disagreements of the *tune* half only: the *check* half is read in
+    /// aggregate, so rules are never fitted to its letters.
     pub disagreements: Vec<Disagreement>,
+    /// The two fixed halves of the folder, by the last digit of the case
+    /// number (even: tune, odd: check), each with 95% intervals.
+    pub halves: BTreeMap<String, HalfStats>,
+}
+
+/// Which fixed half of a corpus a letter belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Half {
+    /// Even last digit of the case number: disagreements may be read.
+    Tune,
+    /// Odd last digit: figures only.
+    Check,
+}
+
+impl Half {
+    /// The half of a letter by the last digit in its file stem; a name
+    /// without digits goes to *check*, which is never read in detail.
+    pub fn of(name: &str) -> Half {
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        match stem.chars().rev().find(char::is_ascii_digit) {
+            Some(d) if (d as u8 - b'0').is_multiple_of(2) => Half::Tune,
+            _ => Half::Check,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Half::Tune => "tune",
+            Half::Check => "check",
+        }
+    }
+}
+
+/// Agreement on one half, with a 95% percentile interval from a bootstrap
+/// over letters (items of one letter are resampled together, since they
+/// share a record).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HalfStats {
+    pub letters: usize,
+    pub items: usize,
+    pub accuracy: f64,
+    pub balanced_accuracy: f64,
+    pub balanced_accuracy_ci: (f64, f64),
+    pub kappa: f64,
+    pub kappa_ci: (f64, f64),
+    pub confusion: Confusion,
+}
+
+/// Bootstrap resamples for the intervals: enough for stable 2.5/97.5
+/// percentiles at this corpus size.
+const BOOTSTRAP_RESAMPLES: usize = 2000;
+
+/// A small deterministic generator (SplitMix64) so the intervals are the
+/// same on every run and machine.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// The figures of one half from its letters' (engine, expert) pairs.
+pub fn half_stats(letters: &[Vec<(bool, bool)>]) -> HalfStats {
+    let table = |picks: &mut dyn Iterator<Item = &Vec<(bool, bool)>>| {
+        let mut c = Confusion::default();
+        for pairs in picks {
+            for &(engine, expert) in pairs {
+                c.add(engine, expert);
+            }
+        }
+        c
+    };
+    let confusion = table(&mut letters.iter());
+    let mut rng = SplitMix(0x1D5E_ED00_0000_0001);
+    let mut kappas = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    let mut balanced = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    if !letters.is_empty() {
+        for _ in 0..BOOTSTRAP_RESAMPLES {
+            let picks: Vec<usize> = (0..letters.len())
+                .map(|_| rng.below(letters.len()))
+                .collect();
+            let c = table(&mut picks.iter().filter_map(|&i| letters.get(i)));
+            kappas.push(c.kappa());
+            balanced.push(c.balanced_accuracy());
+        }
+    }
+    kappas.sort_by(f64::total_cmp);
+    balanced.sort_by(f64::total_cmp);
+    HalfStats {
+        letters: letters.len(),
+        items: confusion.total(),
+        accuracy: confusion.accuracy(),
+        balanced_accuracy: confusion.balanced_accuracy(),
+        balanced_accuracy_ci: (percentile(&balanced, 0.025), percentile(&balanced, 0.975)),
+        kappa: confusion.kappa(),
+        kappa_ci: (percentile(&kappas, 0.025), percentile(&kappas, 0.975)),
+        confusion,
+    }
 }
 
 /// The letters of a folder: one path per stem, the `.txt` preferred over
@@ -204,6 +321,7 @@ pub fn evaluate_dir(dir: &Path, library: &Library) -> Result<EvalReport, EvalErr
     let mut report = EvalReport::default();
     let mut covered = 0usize;
     let mut cited_agree = 0usize;
+    let mut by_half: BTreeMap<Half, Vec<Vec<(bool, bool)>>> = BTreeMap::new();
     for path in &files {
         let name = path
             .file_name()
@@ -226,6 +344,8 @@ pub fn evaluate_dir(dir: &Path, library: &Library) -> Result<EvalReport, EvalErr
         report.letters += 1;
         // The engine sees only what a reviewer has before deciding.
         let analysis = engine::analyze(&case.without_reference(), library);
+        let half = Half::of(&name);
+        let mut pairs = Vec::new();
         for a in &analysis.items {
             let Some(expert) = reference.for_item(a.item) else {
                 continue;
@@ -234,12 +354,13 @@ pub fn evaluate_dir(dir: &Path, library: &Library) -> Result<EvalReport, EvalErr
             let engine_yes = a.suggestion.decision == Decision::MedicallyNecessary;
             let expert_yes = expert.outcome == ExpertOutcome::Overturned;
             report.confusion.add(engine_yes, expert_yes);
+            pairs.push((engine_yes, expert_yes));
             let category = a.request.category.label().to_string();
             let stats = report.per_category.entry(category.clone()).or_default();
             stats.items += 1;
             if engine_yes == expert_yes {
                 stats.agree += 1;
-            } else {
+            } else if half == Half::Tune {
                 report.disagreements.push(Disagreement {
                     letter: name.clone(),
                     item: a.request.text.clone(),
@@ -273,6 +394,12 @@ pub fn evaluate_dir(dir: &Path, library: &Library) -> Result<EvalReport, EvalErr
                 }
             }
         }
+        by_half.entry(half).or_default().push(pairs);
+    }
+    for (half, letters) in &by_half {
+        report
+            .halves
+            .insert(half.label().to_string(), half_stats(letters));
     }
     for stats in report.per_category.values_mut() {
         stats.accuracy = ratio(stats.agree, stats.items);
@@ -373,6 +500,20 @@ pub fn render_table(r: &EvalReport) -> String {
         "citation agreement {:.3} ({} cited items; {} items cite nothing)  coverage {:.3}\n",
         r.citation_agreement, r.citation_items, r.citation_uncited, r.coverage
     ));
+    for (name, h) in &r.halves {
+        out.push_str(&format!(
+            "{name:<5}: letters {}  items {}  accuracy {:.3}  balanced accuracy {:.3} [{:.3}, {:.3}]  kappa {:.3} [{:.3}, {:.3}]\n",
+            h.letters,
+            h.items,
+            h.accuracy,
+            h.balanced_accuracy,
+            h.balanced_accuracy_ci.0,
+            h.balanced_accuracy_ci.1,
+            h.kappa,
+            h.kappa_ci.0,
+            h.kappa_ci.1
+        ));
+    }
     let c = &r.confusion;
     out.push_str("\n                      expert overturned  expert upheld\n");
     out.push_str(&format!(
@@ -482,6 +623,27 @@ mod tests {
         // po = 0.9, pe = 0.1*0.1 + 0.9*0.9 = 0.82
         assert!((c.kappa() - (0.9 - 0.82) / 0.18).abs() < 1e-9);
         assert_eq!(Confusion::default().kappa(), 0.0);
+    }
+
+    #[test]
+    fn halves_follow_the_last_digit_and_intervals_bracket_the_figure() {
+        assert_eq!(Half::of("CM16-0000012.txt"), Half::Tune);
+        assert_eq!(Half::of("CM16-0000013.pdf"), Half::Check);
+        assert_eq!(Half::of("letter.txt"), Half::Check);
+        let letters: Vec<Vec<(bool, bool)>> = (0..40)
+            .map(|i| {
+                vec![
+                    (i % 5 == 0, i % 4 == 0),
+                    (false, false),
+                    (i % 7 == 0, false),
+                ]
+            })
+            .collect();
+        let h = half_stats(&letters);
+        assert_eq!(h.items, 120);
+        assert!(h.kappa_ci.0 <= h.kappa && h.kappa <= h.kappa_ci.1, "{h:?}");
+        assert!(h.kappa_ci.0 < h.kappa_ci.1, "a real interval: {h:?}");
+        assert_eq!(half_stats(&letters), h, "deterministic");
     }
 
     #[test]
