@@ -206,6 +206,22 @@ pub struct Document {
     pub page_starts: Vec<usize>,
 }
 
+impl Document {
+    /// A document with no date, origin or page breaks yet: importers and
+    /// tests fill in what they know.
+    pub fn new(id: DocId, kind: DocumentKind, title: &str, text: String) -> Document {
+        Document {
+            id,
+            kind,
+            title: title.to_string(),
+            date: None,
+            text,
+            origin: None,
+            page_starts: Vec::new(),
+        }
+    }
+}
+
 /// What kind of record a document is; it sets the timeline lane and which
 /// facts the extractor trusts from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -83,7 +83,7 @@ pub fn find_in_request(text_lower: &str) -> Option<&'static Drug> {
 /// the engine's whole-word search, shared so requests and criteria agree on
 /// what a word is.
 pub(crate) fn contains_word(hay: &str, needle: &str) -> bool {
-    crate::engine::text::find_term(hay, needle).is_some()
+    crate::text::find_term(hay, needle).is_some()
 }
 
 #[cfg(test)]

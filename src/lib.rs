@@ -20,4 +20,5 @@ pub mod guideline;
 pub mod ingest;
 pub mod request;
 pub mod review;
+pub mod text;
 pub mod timeline;

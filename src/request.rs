@@ -1042,7 +1042,7 @@ fn number_word(w: &str) -> Option<u32> {
         "once" | "single" => Some(1),
         "twice" => Some(2),
         "thrice" => Some(3),
-        other => crate::extract::number_word(other),
+        other => crate::text::number_word(other),
     }
 }
 
@@ -1184,7 +1184,7 @@ fn retrospective_date(t: &str) -> Option<NaiveDate> {
     if !any_word(t, &["retrospective", "retro", "dos", "date of service"]) {
         return None;
     }
-    crate::extract::dates::find_dates(t, None)
+    crate::text::dates::find_dates(t, None)
         .into_iter()
         .map(|(_, d)| d)
         .find(|d| d.precision == crate::fact::DatePrecision::Day)

@@ -82,7 +82,8 @@ fn exam_findings_with_negation() {
                 Motor strength was 5/5. No spasm was noted. Hawkins and Neer tests were positive on the left.";
     let f = facts(text);
     let get = |c: &str| find(&f, c).map(|f| f.certainty);
-    assert_eq!(get("spurling"), Some(Certainty::Negated));
+    // A normal examination result is its own value, not a negated symptom.
+    assert_eq!(get("spurling"), Some(Certainty::Normal));
     assert_eq!(get("tinel"), Some(Certainty::Affirmed));
     assert_eq!(
         find(&f, "tinel").and_then(|f| f.region),
@@ -94,8 +95,8 @@ fn exam_findings_with_negation() {
         .filter(|f| f.concept == "sensory_deficit")
         .map(|f| f.certainty)
         .collect();
-    assert_eq!(sensory, vec![Certainty::Negated, Certainty::Affirmed]);
-    assert_eq!(get("spasm"), Some(Certainty::Negated));
+    assert_eq!(sensory, vec![Certainty::Normal, Certainty::Affirmed]);
+    assert_eq!(get("spasm"), Some(Certainty::Normal));
     assert_eq!(get("hawkins"), Some(Certainty::Affirmed));
     assert_eq!(get("neer"), Some(Certainty::Affirmed));
     let f = facts(

@@ -6,10 +6,11 @@ use imrdesk::assessment::Answer;
 use imrdesk::case::{
     Case, DisputedItem, DocId, Document, DocumentKind, ItemId, PartialCertification,
 };
-use imrdesk::engine::{answer_criteria, text};
+use imrdesk::engine::answer_criteria;
 use imrdesk::fact::{BodyRegion, Certainty, Fact, FactKind, Span, Subject};
 use imrdesk::guideline::{Criterion, Expect, Guideline, Library, RequestField, Rule};
 use imrdesk::request::{Category, Request};
+use imrdesk::text::SentenceIndex;
 
 /// What a fixture puts in the case for one criterion.
 #[derive(Default, Clone)]
@@ -233,7 +234,7 @@ fn run(
             detail: None,
         })
         .collect();
-    let sentences = text::sentences(&case);
+    let sentences = SentenceIndex::build(&case);
     let one = Guideline {
         criteria: vec![c.clone()],
         ..g.clone()

@@ -2,13 +2,19 @@
 //! met / not-met answer with the sentences that show it. No evidence, no
 //! claim: a criterion the records are silent on is *not documented*.
 
+use std::cmp::Reverse;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::assessment::{Answer, CriterionResult, Evidence};
 use crate::case::{Case, DocumentKind};
-use crate::fact::{Certainty, Fact, FuzzyDate};
+use crate::fact::{BodyRegion, Certainty, Fact, FactKind, FuzzyDate, Side};
 use crate::guideline::{Expect, Guideline, Operation, RegionScope, Rule};
 use crate::request::Request;
-
-use super::text::{self, Mention, Phrases, Sentence};
+use crate::text::certainty::Facet;
+use crate::text::{self, Phrases, Sentence, SentenceIndex, Source};
 
 /// At most this many quotes per answer: enough to show the pattern without
 /// burying the reviewer.
@@ -20,17 +26,18 @@ pub fn answer_criteria(
     req: &Request,
     case: &Case,
     facts: &[Fact],
-    sentences: &[Sentence],
+    sentences: &SentenceIndex,
 ) -> Vec<CriterionResult> {
-    let ctx = Context {
-        req,
-        case,
-        facts,
-        sentences,
-    };
     g.criteria
         .iter()
         .map(|c| {
+            let ctx = Context {
+                req,
+                case,
+                facts,
+                sentences,
+                findings_only: c.findings_only,
+            };
             let (answer, evidence, note) = ctx.eval(&c.rule);
             CriterionResult {
                 id: c.id.clone(),
@@ -47,7 +54,56 @@ struct Context<'a> {
     req: &'a Request,
     case: &'a Case,
     facts: &'a [Fact],
-    sentences: &'a [Sentence],
+    sentences: &'a SentenceIndex,
+    /// The criterion asks for examination, imaging or electrodiagnostic
+    /// findings: a diagnosis line alone does not answer it.
+    findings_only: bool,
+}
+
+/// Words of a radicular or neurologic finding: in a limb, they speak of the
+/// spinal region that supplies it.
+static RADICULAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:radiat\w*|radicul\w*|dermatom\w*|myotom\w*|numb\w*|tingl\w*|paresthes\w*|sensation|sensory|reflex\w*|sciatica|straight leg|spurling\w*|nerve root\w*|[lcs]\d(?:-\d)?)\b",
+    )
+    .ok()
+});
+
+/// The limb a spinal region supplies, and the regions of that limb.
+fn limb_of_spine(spine: BodyRegion) -> &'static [BodyRegion] {
+    match spine {
+        BodyRegion::Cervical => &[
+            BodyRegion::Shoulder,
+            BodyRegion::Elbow,
+            BodyRegion::WristHand,
+        ],
+        BodyRegion::Lumbar => &[BodyRegion::Hip, BodyRegion::Knee, BodyRegion::AnkleFoot],
+        _ => &[],
+    }
+}
+
+/// How closely a piece of evidence is about the item: named for its region
+/// (and side), or silent on region. Evidence about another region, or the
+/// other side of a one-sided request, is not about the item at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Aboutness {
+    Named,
+    Silent,
+}
+
+/// A piece of evidence found for a criterion, before scoping is settled.
+struct Found {
+    evidence: Evidence,
+    about: Aboutness,
+    source: Source,
+    diagnosis_line: bool,
+}
+
+/// How the found evidence speaks of the criterion.
+#[derive(Default)]
+struct Findings {
+    affirmed: Vec<Found>,
+    negated: Vec<Found>,
 }
 
 type Outcome = (Answer, Vec<Evidence>, String);
@@ -72,74 +128,202 @@ fn limit(value: Option<u32>, max: u32, what: &str) -> Outcome {
     }
 }
 
-fn settle(expect: Expect, affirmed: Vec<Evidence>, negated: Vec<Evidence>, what: &str) -> Outcome {
-    let (yes, no) = match expect {
-        Expect::Present => (affirmed, negated),
-        Expect::Absent => (negated, affirmed),
-    };
-    let n_yes = yes.len();
-    let n_no = no.len();
-    if !yes.is_empty() {
-        (
-            Answer::Met,
-            yes.into_iter().take(MAX_QUOTES).collect(),
-            format!("{n_yes} sentence(s) in the records support it ({what})."),
-        )
-    } else if !no.is_empty() {
-        (
-            Answer::NotMet,
-            no.into_iter().take(MAX_QUOTES).collect(),
-            format!("{n_no} sentence(s) in the records contradict it ({what})."),
-        )
-    } else {
+impl Context<'_> {
+    /// Whether evidence with these regions and sides is about the item.
+    /// A request without a region takes everything; evidence silent on
+    /// region applies to every item; a spinal item also takes radicular
+    /// findings in the limb it supplies.
+    fn about(&self, regions: &[BodyRegion], sides: &[Side], norm: &str) -> Option<Aboutness> {
+        let Some(want) = self.req.region else {
+            return Some(Aboutness::Silent);
+        };
+        if regions.is_empty() {
+            return Some(Aboutness::Silent);
+        }
+        let other_side = match self.req.side {
+            Some(side @ (Side::Left | Side::Right)) => {
+                !sides.is_empty() && !sides.contains(&side) && !sides.contains(&Side::Bilateral)
+            }
+            _ => false,
+        };
+        if regions.contains(&want) {
+            return (!other_side).then_some(Aboutness::Named);
+        }
+        let limb = limb_of_spine(want);
+        let radicular = RADICULAR.as_ref().is_some_and(|r| r.is_match(norm));
+        (!limb.is_empty() && radicular && !other_side && regions.iter().all(|r| limb.contains(r)))
+            .then_some(Aboutness::Silent)
+    }
+
+    /// Settles a criterion on what the clinical record says about the item.
+    /// The request and the utilization review are the dispute, not a record
+    /// of the patient, and a diagnosis label is not a finding: when only
+    /// they speak to the criterion, it is "not documented", quoting them
+    /// with the reason. One sentence is quoted once, the ones named for the
+    /// item first, then the most recent.
+    fn settle(&self, expect: Expect, found: Findings, what: &str) -> Outcome {
+        let (yes, no) = match expect {
+            Expect::Present => (found.affirmed, found.negated),
+            Expect::Absent => (found.negated, found.affirmed),
+        };
+        let usable =
+            |f: &Found| f.source == Source::Clinical && !(self.findings_only && f.diagnosis_line);
+        let (clin_yes, other_yes): (Vec<Found>, Vec<Found>) = yes.into_iter().partition(usable);
+        let (clin_no, other_no): (Vec<Found>, Vec<Found>) = no.into_iter().partition(usable);
+        let clin_yes = ranked(clin_yes);
+        let clin_no = ranked(clin_no);
+        if !clin_yes.is_empty() {
+            let n = clin_yes.len();
+            return (
+                Answer::Met,
+                clin_yes.into_iter().take(MAX_QUOTES).collect(),
+                format!("{n} sentence(s) in the records support it ({what})."),
+            );
+        }
+        if !clin_no.is_empty() {
+            let n = clin_no.len();
+            return (
+                Answer::NotMet,
+                clin_no.into_iter().take(MAX_QUOTES).collect(),
+                format!("{n} sentence(s) in the records contradict it ({what})."),
+            );
+        }
+        let others: Vec<Found> = other_yes.into_iter().chain(other_no).collect();
+        if others.is_empty() {
+            return (
+                Answer::NotDocumented,
+                Vec::new(),
+                format!("The records provided do not mention it ({what})."),
+            );
+        }
+        let why = if others.iter().any(|f| f.source == Source::UtilizationReview) {
+            "only the utilization review determination speaks to it"
+        } else if others.iter().any(|f| f.source == Source::Request) {
+            "only the request itself speaks to it, and a request is not a clinical finding"
+        } else {
+            "only a diagnosis is listed, without an examination or study finding"
+        };
         (
             Answer::NotDocumented,
-            Vec::new(),
-            format!("The records provided do not mention it ({what})."),
+            ranked(others).into_iter().take(MAX_QUOTES).collect(),
+            format!(
+                "The medical records provided do not document it ({what}); {why}, quoted here."
+            ),
         )
+    }
+
+    /// A fact as evidence, scoped by its own region and side, else by its
+    /// sentence's.
+    fn found_fact(&self, f: &Fact) -> Option<Found> {
+        let sentence = self.sentences.at(f.doc, f.sentence);
+        let regions: Vec<BodyRegion> = match f.region {
+            Some(r) => vec![r],
+            None => sentence
+                .map(|s| s.stated_regions().to_vec())
+                .unwrap_or_default(),
+        };
+        let sides: Vec<Side> = match f.side {
+            Some(s) => vec![s],
+            None => sentence.map(|s| s.sides.clone()).unwrap_or_default(),
+        };
+        let norm = sentence.map(|s| s.norm.as_str()).unwrap_or("");
+        let about = self.about(&regions, &sides, norm)?;
+        let doc = self.case.document(f.doc);
+        let source = match (sentence, doc.map(|d| d.kind)) {
+            (_, Some(DocumentKind::UtilizationReview)) => Source::UtilizationReview,
+            (_, Some(DocumentKind::RequestForAuthorization)) => Source::Request,
+            (Some(s), _) => s.source,
+            (None, _) => Source::Clinical,
+        };
+        let quote = doc
+            .map(|d| {
+                f.sentence
+                    .slice(&d.text)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        let date = f
+            .date
+            .or(sentence.and_then(|s| s.date))
+            .or_else(|| doc.and_then(|d| d.date).map(FuzzyDate::day));
+        Some(Found {
+            evidence: Evidence {
+                doc: f.doc,
+                span: f.sentence,
+                quote,
+                date,
+            },
+            about,
+            source,
+            diagnosis_line: sentence.is_some_and(|s| s.diagnosis_line)
+                || f.kind == FactKind::Diagnosis,
+        })
+    }
+
+    /// A sentence as evidence, scoped by its regions and sides.
+    fn found_sentence(&self, s: &Sentence) -> Option<Found> {
+        let about = self.about(s.stated_regions(), &s.sides, &s.norm)?;
+        Some(Found {
+            evidence: Evidence {
+                doc: s.doc,
+                span: s.span,
+                quote: s.quote.clone(),
+                date: s.date,
+            },
+            about,
+            source: s.source,
+            diagnosis_line: s.diagnosis_line,
+        })
     }
 }
 
-impl Context<'_> {
-    /// Settles a criterion on the medical records first. A utilization
-    /// review determination is the decision under review, not a record of
-    /// the patient: its sentences count only when no clinical record speaks
-    /// to the criterion, and then the answer is "not documented", with the
-    /// reviewer pointed at what utilization review said.
-    fn settle(
-        &self,
-        expect: Expect,
-        affirmed: Vec<Evidence>,
-        negated: Vec<Evidence>,
-        what: &str,
-    ) -> Outcome {
-        let from_ur = |e: &Evidence| {
-            self.case
-                .document(e.doc)
-                .is_some_and(|d| d.kind == DocumentKind::UtilizationReview)
+/// Evidence in the order a reviewer reads it, each sentence once: named for
+/// the item before silent on region, then the most recent first.
+fn ranked(mut found: Vec<Found>) -> Vec<Evidence> {
+    found.sort_by_key(|f| (f.about, Reverse(f.evidence.date)));
+    let mut seen_span = HashSet::new();
+    let mut seen_quote = HashSet::new();
+    found
+        .into_iter()
+        .filter(|f| {
+            seen_span.insert((f.evidence.doc, f.evidence.span))
+                && seen_quote.insert(f.evidence.quote.to_lowercase())
+        })
+        .map(|f| f.evidence)
+        .collect()
+}
+
+/// How a sentence speaks of a rule's phrases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mention {
+    Affirmed,
+    Negated,
+    Planned,
+}
+
+/// The mention of the phrases in one sentence: an affirmed mention outweighs
+/// a denied or planned one; hedged ("rule out") and record-silence ("no
+/// documentation of") mentions are neither.
+fn mention(phrases: &Phrases, s: &Sentence) -> Option<Mention> {
+    let facet = Facet {
+        treatment: true,
+        ..Facet::default()
+    };
+    let mut best = None;
+    for m in phrases.find_all(&s.norm) {
+        let this = match s.certainty_of(m.start, m.end, facet) {
+            Some(Certainty::Affirmed | Certainty::Historical) => Mention::Affirmed,
+            Some(Certainty::Negated | Certainty::Normal) => Mention::Negated,
+            Some(Certainty::Hypothetical) => Mention::Planned,
+            Some(Certainty::Hedged) | None => continue,
         };
-        let clinical = |v: &[Evidence]| {
-            v.iter()
-                .filter(|e| !from_ur(e))
-                .cloned()
-                .collect::<Vec<_>>()
-        };
-        let (clin_yes, clin_no) = (clinical(&affirmed), clinical(&negated));
-        if clin_yes.is_empty() && clin_no.is_empty() && !(affirmed.is_empty() && negated.is_empty())
-        {
-            let quotes: Vec<Evidence> = affirmed
-                .into_iter()
-                .chain(negated)
-                .take(MAX_QUOTES)
-                .collect();
-            let note = format!(
-                "The medical records provided do not document it ({what}); only the \
-                 utilization review determination speaks to it, quoted here."
-            );
-            return (Answer::NotDocumented, quotes, note);
+        if best.is_none() || (best != Some(Mention::Affirmed) && this == Mention::Affirmed) {
+            best = Some(this);
         }
-        settle(expect, clin_yes, clin_no, what)
     }
+    best
 }
 
 impl Context<'_> {
@@ -212,23 +396,23 @@ impl Context<'_> {
                 expect,
                 region,
             } => {
-                let mut affirmed = Vec::new();
-                let mut negated = Vec::new();
+                let mut found = Findings::default();
                 for f in self.facts.iter().filter(|f| {
                     f.kind == *kind
                         && concepts.iter().any(|c| c == &f.concept)
                         && (*region == RegionScope::Any
-                            || f.region.is_none()
-                            || f.region == self.req.region)
+                            || f.region.is_none_or(|r| Some(r) == self.req.region))
                 }) {
-                    let ev = self.fact_evidence(f);
-                    match f.certainty {
-                        _ if f.is_positive() => affirmed.push(ev),
-                        Certainty::Negated => negated.push(ev),
-                        _ => {}
+                    let Some(ev) = self.found_fact(f) else {
+                        continue;
+                    };
+                    if f.is_positive() {
+                        found.affirmed.push(ev);
+                    } else if f.is_absent() {
+                        found.negated.push(ev);
                     }
                 }
-                self.settle(*expect, affirmed, negated, &format!("{kind} facts"))
+                self.settle(*expect, found, &format!("{kind} facts"))
             }
             Rule::Phrase {
                 terms,
@@ -236,19 +420,24 @@ impl Context<'_> {
                 near,
                 planned,
             } => {
-                let mut affirmed = Vec::new();
-                let mut negated = Vec::new();
+                let mut found = Findings::default();
                 let phrases = Phrases::new(terms);
                 let near_words = Phrases::new(near);
-                for s in self.sentences {
-                    if !near.is_empty() && !near_words.any_in(s) {
+                for s in self.sentences.iter() {
+                    let Some(m) = mention(&phrases, s) else {
+                        continue;
+                    };
+                    if !near_words.is_empty() && !near_words.any_in(&s.norm) {
                         continue;
                     }
-                    match phrases.mention(s) {
-                        Some(Mention::Affirmed) => affirmed.push(sentence_evidence(s)),
-                        Some(Mention::Negated) => negated.push(sentence_evidence(s)),
-                        Some(Mention::Planned) if *planned => affirmed.push(sentence_evidence(s)),
-                        Some(Mention::Planned) | None => {}
+                    let Some(ev) = self.found_sentence(s) else {
+                        continue;
+                    };
+                    match m {
+                        Mention::Affirmed => found.affirmed.push(ev),
+                        Mention::Negated => found.negated.push(ev),
+                        Mention::Planned if *planned => found.affirmed.push(ev),
+                        Mention::Planned => {}
                     }
                 }
                 let what = terms
@@ -257,21 +446,18 @@ impl Context<'_> {
                     .map(|t| format!("\"{t}\""))
                     .collect::<Vec<_>>()
                     .join(", ");
-                self.settle(
-                    *expect,
-                    affirmed,
-                    negated,
-                    &format!("phrases such as {what}"),
-                )
+                self.settle(*expect, found, &format!("phrases such as {what}"))
             }
             Rule::AnyOf(rules) => {
                 let outcomes: Vec<Outcome> = rules.iter().map(|r| self.eval(r)).collect();
                 for want in [Answer::Met, Answer::NotMet] {
                     let hits: Vec<&Outcome> = outcomes.iter().filter(|o| o.0 == want).collect();
                     if !hits.is_empty() {
+                        let mut seen = HashSet::new();
                         let evidence = hits
                             .iter()
                             .flat_map(|o| o.1.iter().cloned())
+                            .filter(|e| seen.insert((e.doc, e.span)))
                             .take(MAX_QUOTES)
                             .collect();
                         let note = hits
@@ -392,36 +578,5 @@ impl Context<'_> {
                 ),
             },
         }
-    }
-
-    fn fact_evidence(&self, f: &Fact) -> Evidence {
-        let doc = self.case.document(f.doc);
-        let quote = doc
-            .map(|d| {
-                f.sentence
-                    .slice(&d.text)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default();
-        let date = f
-            .date
-            .or_else(|| doc.and_then(|d| d.date).map(FuzzyDate::day));
-        Evidence {
-            doc: f.doc,
-            span: f.sentence,
-            quote,
-            date,
-        }
-    }
-}
-
-fn sentence_evidence(s: &Sentence) -> Evidence {
-    Evidence {
-        doc: s.doc,
-        span: s.span,
-        quote: s.quote.clone(),
-        date: s.date,
     }
 }

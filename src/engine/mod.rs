@@ -8,7 +8,6 @@
 mod answer;
 mod rationale;
 mod select;
-pub mod text;
 
 use crate::assessment::{Analysis, Answer, CriterionResult, Decision, ItemAssessment, Suggestion};
 use crate::case::Case;
@@ -46,7 +45,7 @@ pub fn analyze_with_facts(
     facts: Vec<Fact>,
     timeline: Timeline,
 ) -> Analysis {
-    let sentences = text::sentences(case);
+    let sentences = crate::text::SentenceIndex::build(case);
     let requests = request::parse_case(case);
     let mut items: Vec<ItemAssessment> = Vec::with_capacity(requests.len());
     let mut warnings = Vec::new();
@@ -293,7 +292,7 @@ fn describe(g: &Guideline, id: &str, answer_of: &dyn Fn(&str) -> Answer) -> Opti
 /// Whether the request is a rental, which needs a rental period to be decided.
 fn is_rental(text: &str) -> bool {
     let t = text.to_lowercase();
-    text::find_term(&t, "rental").is_some() || text::find_term(&t, "rent").is_some()
+    crate::text::find_term(&t, "rental").is_some() || crate::text::find_term(&t, "rent").is_some()
 }
 
 fn field_given(req: &Request, field: RequestField) -> bool {

@@ -63,13 +63,14 @@ pub fn draft_rationale(g: Option<&Guideline>, a: &ItemAssessment, case: &Case) -
                     let doc = document
                         .map(|d| kind_mid_sentence(d.kind.label()))
                         .unwrap_or_else(|| "record".to_string());
-                    // A summary's own date says nothing about when a fact happened;
+                    // A document is cited by its own date, never by a date
+                    // written inside the quoted sentence. A summary has none:
                     // its sentences carry their dates in the quote.
-                    let summary = document.is_some_and(|d| d.kind == DocumentKind::CaseSummary);
-                    let when = match ev.date {
-                        Some(d) if !summary => format!(" dated {d}"),
-                        _ => String::new(),
-                    };
+                    let when = document
+                        .filter(|d| d.kind != DocumentKind::CaseSummary)
+                        .and_then(|d| d.date)
+                        .map(|d| format!(" dated {}", d.format("%m/%d/%Y")))
+                        .unwrap_or_default();
                     format!("{yes}: the {doc}{when} records \"{}\".", clip(&ev.quote))
                 }
                 (Answer::Met, None) => format!("Yes. {}", c.note.trim()),

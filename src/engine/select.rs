@@ -43,7 +43,7 @@ fn fit(g: &Guideline, req: &Request) -> Option<usize> {
         if !a
             .words
             .iter()
-            .any(|w| super::text::find_term(&text, &w.to_lowercase()).is_some())
+            .any(|w| crate::text::find_term(&text, &w.to_lowercase()).is_some())
         {
             return None;
         }
@@ -51,7 +51,7 @@ fn fit(g: &Guideline, req: &Request) -> Option<usize> {
     }
     if a.exclude_words
         .iter()
-        .any(|w| super::text::find_term(&text, &w.to_lowercase()).is_some())
+        .any(|w| crate::text::find_term(&text, &w.to_lowercase()).is_some())
     {
         return None;
     }

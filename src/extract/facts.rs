@@ -11,12 +11,14 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::ExtractContext;
-use super::context::{self, Trigger};
-use super::dates::find_dates;
-use super::lexicon::{self, LEXICON, Meaning, PLACES, Place};
-use super::text::{dewrap, sentence_index, sentences_in};
+use super::lexicon::{LEXICON, Meaning};
 use crate::case::DocId;
 use crate::fact::{BodyRegion, Certainty, Fact, FactKind, FuzzyDate, Side, Span, Subject};
+use crate::text::anatomy::{PLACES, Place};
+use crate::text::certainty::{self as context, Trigger};
+use crate::text::dates::find_dates;
+use crate::text::phrase::word_matches;
+use crate::text::wrap::{dewrap, sentence_index, sentences_in};
 
 fn re(pattern: &str) -> Regex {
     // Built-in literals, exercised by the unit tests.
@@ -132,7 +134,7 @@ fn is_treatment(kind: FactKind) -> bool {
 fn number_word(w: &str) -> Option<f64> {
     w.parse::<f64>()
         .ok()
-        .or_else(|| super::lexicon::number_word(w).map(f64::from))
+        .or_else(|| crate::text::number_word(w).map(f64::from))
 }
 
 fn nearest<T: Copy>(
@@ -170,50 +172,17 @@ fn nearest<T: Copy>(
 pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact> {
     let (flat, map) = dewrap(text);
     let lower = flat.to_ascii_lowercase();
-    let bytes = flat.as_bytes();
     let sentences = sentences_in(&flat);
     let dates = find_dates(&flat, ctx.document_date);
     let triggers = context::find_triggers(&lower);
 
-    // Dates that belong to an injury or birth phrase date nothing else.
-    let special_date = |span: Span| -> bool {
-        let from = span.start.saturating_sub(45);
-        let before = lower.get(from..span.start).unwrap_or("");
-        before.contains("injur")
-            || before.contains("doi")
-            || before.contains("birth")
-            || before.contains("dob")
-    };
-    let dated: Vec<(usize, usize, FuzzyDate)> = dates
-        .iter()
-        .filter(|(s, _)| !special_date(*s))
-        .map(|(s, d)| (s.start, s.end, *d))
-        .collect();
-
-    // The governing date of each sentence: a date phrase near its start
-    // ("In a progress report dated …", "On 10/12/2016, …") carries on to the
-    // following sentences of the paragraph.
-    let mut governing: Vec<Option<FuzzyDate>> = Vec::with_capacity(sentences.len());
-    let mut carry: Option<FuzzyDate> = None;
-    for s in &sentences {
-        if s.start == 0 || bytes.get(s.start.saturating_sub(1)) == Some(&b'\n') {
-            carry = None;
-        }
-        let lo = dated.partition_point(|d| d.0 < s.start);
-        if let Some(&(ds, _, d)) = dated.get(lo)
-            && ds < s.end
-            && ds - s.start <= 60
-            && opens_sentence(lower.get(s.start..ds).unwrap_or(""))
-        {
-            carry = Some(d);
-        }
-        governing.push(carry);
-    }
+    let dated = crate::text::dates::event_dates(&lower, &dates);
+    let governing = crate::text::dates::governing(&lower, &sentences, &dated);
 
     // Places, levels and numbers, each found once.
     let mut places: Vec<(usize, usize, PlaceHit)> = Vec::new();
     if let Some((automaton, kinds)) = PLACES.as_ref() {
-        for (start, end, pattern) in lexicon::word_matches(automaton, &lower) {
+        for (start, end, pattern) in word_matches(automaton, &lower) {
             let hit = match kinds.get(pattern) {
                 Some(Place::Region(r)) => PlaceHit::Region(*r),
                 Some(Place::Side(s)) => PlaceHit::Side(*s),
@@ -441,30 +410,6 @@ fn region_after(
         .then_some(region)
 }
 
-/// Whether the words before a date make it an opening date phrase ("On",
-/// "In a progress report dated", "Per the note of"), which dates what follows.
-fn opens_sentence(prefix: &str) -> bool {
-    let p = prefix.trim_start();
-    p.is_empty()
-        || [
-            "on ",
-            "in ",
-            "at ",
-            "per ",
-            "according to ",
-            "during ",
-            "as of ",
-            "from ",
-            "dated ",
-            "by ",
-            "since ",
-            "beginning ",
-            "starting ",
-        ]
-        .iter()
-        .any(|w| p.starts_with(w))
-}
-
 #[derive(Debug, Clone, Copy)]
 enum PlaceHit {
     Region(BodyRegion),
@@ -509,7 +454,7 @@ fn certainty_of(
     }
     if c.fixed_grade {
         let certainty = if c.inherent_negation {
-            Certainty::Negated
+            Certainty::Normal
         } else {
             Certainty::Affirmed
         };
@@ -522,29 +467,15 @@ fn certainty_of(
     } else {
         Subject::Patient
     };
-    if r.undocumented {
-        return None;
-    }
-    // A result ("MRI was negative", "urine drug screen negative") says the
-    // study happened; only a negation before it ("no MRI") denies it.
-    let negated = c.inherent_negation || r.negated_pre || (r.negated_post && !treatment);
-    if negated && r.negated_in_review && !c.inherent_negation {
-        return None;
-    }
     if c.kind == FactKind::InjuryMechanism && !injury_context {
         return None;
     }
-    let certainty = if r.conditional && !c.inherent_negation {
-        Certainty::Hypothetical
-    } else if negated {
-        Certainty::Negated
-    } else if r.planned {
-        Certainty::Hypothetical
-    } else if r.historical {
-        Certainty::Historical
-    } else {
-        Certainty::Affirmed
+    let facet = context::Facet {
+        treatment,
+        finding: c.kind == FactKind::ExamFinding,
+        inherent_negation: c.inherent_negation,
     };
+    let certainty = context::settle(&r, facet)?;
     Some((certainty, subject))
 }
 
@@ -567,7 +498,7 @@ fn speaks_of_injury(sentence: &str) -> bool {
 
 fn lexicon_candidates(flat: &str, lower: &str, out: &mut Vec<Candidate>) {
     let Some(lex) = LEXICON.as_ref() else { return };
-    for (start, end, pattern) in lexicon::word_matches(&lex.automaton, lower) {
+    for (start, end, pattern) in word_matches(&lex.automaton, lower) {
         let Some(term) = lex.terms.get(pattern) else {
             continue;
         };

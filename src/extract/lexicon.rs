@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::fact::{BodyRegion, FactKind, Side};
+use crate::fact::{BodyRegion, FactKind};
 
 pub(crate) const CONCEPTS: &str = r#"
 EX straight_leg_raise@Lumbar = straight leg raise, straight leg raises, straight leg raising, straight-leg raise, straight-leg raising, straight leg raising test, straight leg raise test, straight leg rise, ^SLR, ^SLRs, seated straight leg raise, supine straight leg raise
@@ -176,175 +176,6 @@ MECH other = assault, assaulted, altercation, twisted, twisting, bending, steppe
 NONE - = pain management, pain medication, pain medications, pain medicine, pain medicines, pain specialist, pain clinic, pain physician, pain psychologist, pain relief, pain score, pain scores, pain level, pain levels, pain rating, pain scale, pain program, pain psychology, pain management specialist, pain management physician, pain med, pain meds, fall asleep, falling asleep, fell asleep, trigger point, struck out, sore throat, benefit of, benefits of, risks and benefits, risk/benefit, benefits and risks, potential benefit, potential benefits, surgical history, past surgical history, operation of, operations of, in operation, range of motion, strain on, protrusion of, on the operation, radiation exposure, without radiation, pulling up, reconstruction of the, chest pain, no strain
 "#;
 
-/// The body regions as words name them (longer phrases win).
-pub(crate) const REGIONS: &[(BodyRegion, &[&str])] = &[
-    (
-        BodyRegion::Head,
-        &[
-            "head",
-            "headache",
-            "headaches",
-            "scalp",
-            "face",
-            "facial",
-            "jaw",
-            "tmj",
-            "temporomandibular",
-        ],
-    ),
-    (
-        BodyRegion::Cervical,
-        &[
-            "cervical",
-            "cervical spine",
-            "neck",
-            "c-spine",
-            "cervicothoracic",
-            "cervical paraspinal",
-            "cervical paraspinals",
-            "trapezius",
-            "trapezial",
-        ],
-    ),
-    (
-        BodyRegion::Thoracic,
-        &[
-            "thoracic",
-            "thoracic spine",
-            "mid back",
-            "mid-back",
-            "upper back",
-            "t-spine",
-            "thoracolumbar",
-        ],
-    ),
-    (
-        BodyRegion::Lumbar,
-        &[
-            "lumbar",
-            "lumbar spine",
-            "low back",
-            "lower back",
-            "lumbosacral",
-            "l-spine",
-            "sacroiliac",
-            "lumbar paraspinal",
-            "lumbar paraspinals",
-            "sciatic",
-            "buttock",
-            "buttocks",
-            "gluteal",
-            "back",
-        ],
-    ),
-    (
-        BodyRegion::Shoulder,
-        &[
-            "shoulder",
-            "shoulders",
-            "rotator cuff",
-            "subacromial",
-            "acromioclavicular",
-            "glenohumeral",
-            "supraspinatus",
-            "infraspinatus",
-            "biceps tendon",
-            "scapula",
-            "scapular",
-        ],
-    ),
-    (
-        BodyRegion::Elbow,
-        &["elbow", "elbows", "epicondyle", "olecranon", "cubital"],
-    ),
-    (
-        BodyRegion::WristHand,
-        &[
-            "wrist",
-            "wrists",
-            "hand",
-            "hands",
-            "finger",
-            "fingers",
-            "thumb",
-            "thumbs",
-            "forearm",
-            "forearms",
-            "carpal",
-            "digit",
-            "digits",
-            "palm",
-            "palmar",
-            "metacarpal",
-        ],
-    ),
-    (
-        BodyRegion::Hip,
-        &["hip", "hips", "groin", "pelvis", "pelvic"],
-    ),
-    (
-        BodyRegion::Knee,
-        &[
-            "knee",
-            "knees",
-            "patella",
-            "patellar",
-            "patellofemoral",
-            "meniscus",
-            "tibial plateau",
-        ],
-    ),
-    (
-        BodyRegion::AnkleFoot,
-        &[
-            "ankle",
-            "ankles",
-            "foot",
-            "feet",
-            "heel",
-            "heels",
-            "toe",
-            "toes",
-            "plantar",
-            "achilles",
-            "calcaneus",
-        ],
-    ),
-    (
-        BodyRegion::Chest,
-        &["chest", "rib", "ribs", "sternum", "thorax"],
-    ),
-    (
-        BodyRegion::Abdomen,
-        &[
-            "abdomen",
-            "abdominal",
-            "stomach",
-            "gastric",
-            "inguinal",
-            "hernia",
-        ],
-    ),
-    (
-        BodyRegion::Psyche,
-        &[
-            "psych",
-            "psychiatric",
-            "psychological",
-            "psyche",
-            "emotional",
-            "mental",
-        ],
-    ),
-];
-
-/// Side words.
-pub(crate) const SIDES: &[(Side, &[&str])] = &[
-    (Side::Left, &["left"]),
-    (Side::Right, &["right"]),
-    (Side::Bilateral, &["bilateral", "bilaterally", "both"]),
-];
-
 /// What a lexicon match means.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Meaning {
@@ -393,33 +224,6 @@ fn kind_from_code(code: &str) -> Option<Option<FactKind>> {
         "NONE" => return Some(None),
         _ => return None,
     }))
-}
-
-/// A count written as a word or in digits ("twelve", "12"). Records and
-/// requests spell out small numbers; every reader of counts shares this list.
-pub fn number_word(word: &str) -> Option<u32> {
-    let n = match word.to_ascii_lowercase().as_str() {
-        "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "fourteen" => 14,
-        "fifteen" => 15,
-        "sixteen" => 16,
-        "eighteen" => 18,
-        "twenty" => 20,
-        "twenty-four" => 24,
-        digits => return digits.parse().ok(),
-    };
-    Some(n)
 }
 
 pub(crate) fn region_from_name(name: &str) -> Option<BodyRegion> {
@@ -554,66 +358,6 @@ fn build_lexicon() -> Option<Lexicon> {
 
 pub(crate) static LEXICON: LazyLock<Option<Lexicon>> = LazyLock::new(build_lexicon);
 
-/// Region and side words, one automaton.
-pub(crate) enum Place {
-    Region(BodyRegion),
-    Side(Side),
-}
-
-pub(crate) static PLACES: LazyLock<Option<(AhoCorasick, Vec<Place>)>> = LazyLock::new(|| {
-    let mut patterns = Vec::new();
-    let mut places = Vec::new();
-    for (region, words) in REGIONS {
-        for w in *words {
-            patterns.push(*w);
-            places.push(Place::Region(*region));
-        }
-    }
-    for (side, words) in SIDES {
-        for w in *words {
-            patterns.push(*w);
-            places.push(Place::Side(*side));
-        }
-    }
-    let automaton = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .build(&patterns)
-        .ok()?;
-    Some((automaton, places))
-});
-
-/// Whole-word matches of `automaton` (built with the standard match kind) in
-/// `lower`, leftmost first and longest at each start, without overlaps.
-///
-/// A leftmost-longest search would let "neer test" (rejected before "tests")
-/// hide "neer"; taking overlapping matches and filtering word boundaries
-/// first keeps the longest *whole-word* term.
-pub(crate) fn word_matches(automaton: &AhoCorasick, lower: &str) -> Vec<(usize, usize, usize)> {
-    let bytes = lower.as_bytes();
-    let mut all: Vec<(usize, usize, usize)> = automaton
-        .find_overlapping_iter(lower)
-        .filter(|m| is_word(bytes, m.start(), m.end()))
-        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-        .collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(all.len());
-    for m in all {
-        if out.last().is_some_and(|last| m.0 < last.1) {
-            continue;
-        }
-        out.push(m);
-    }
-    out
-}
-
-/// Whether `start..end` of `text` is a whole word (no letter or digit
-/// touching either end).
-pub(crate) fn is_word(text: &[u8], start: usize, end: usize) -> bool {
-    let before_ok = start == 0 || !text[start - 1].is_ascii_alphanumeric();
-    let after_ok = end >= text.len() || !text[end].is_ascii_alphanumeric();
-    before_ok && after_ok
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -633,7 +377,7 @@ mod tests {
             }
         }
         assert!(LEXICON.is_some());
-        assert!(PLACES.is_some());
+        assert!(crate::text::anatomy::PLACES.is_some());
     }
 
     #[test]

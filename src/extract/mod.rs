@@ -8,13 +8,8 @@
 //! Spans in the returned facts always index the document's original text,
 //! because that is what the reviewer sees highlighted.
 
-mod context;
-pub mod dates;
 mod facts;
 mod lexicon;
-
-pub use lexicon::number_word;
-pub mod text;
 
 use std::sync::LazyLock;
 
@@ -23,7 +18,7 @@ use chrono::NaiveDate;
 use crate::case::{Case, Document};
 use crate::fact::{Fact, FactKind, FuzzyDate, Span};
 
-pub use text::{OffsetMap, dewrap, sentences};
+use crate::text::{dates, dewrap};
 
 /// What the extractor needs to know beyond the text: the dates that resolve
 /// relative phrases and date facts that carry no date of their own.

@@ -187,6 +187,11 @@ pub struct Criterion {
     pub question: String,
     /// What counts as evidence, for the reviewer.
     pub evidence: String,
+    /// The guideline asks for examination, imaging or electrodiagnostic
+    /// findings ("objective findings of nerve compromise"): a diagnosis
+    /// label alone does not answer it.
+    #[serde(default)]
+    pub findings_only: bool,
     pub rule: Rule,
 }
 

@@ -367,8 +367,7 @@ pub fn settle(r: &Reading, facet: Facet) -> Option<Certainty> {
     }
     // A result ("MRI was negative", "urine drug screen negative") says the
     // study happened; only a negation before it ("no MRI") denies it.
-    let negated =
-        facet.inherent_negation || r.negated_pre || (r.negated_post && !facet.treatment);
+    let negated = facet.inherent_negation || r.negated_pre || (r.negated_post && !facet.treatment);
     if negated && r.negated_in_review && !facet.inherent_negation {
         return None;
     }
@@ -398,7 +397,10 @@ pub fn settle(r: &Reading, facet: Facet) -> Option<Certainty> {
 pub fn of_span(norm: &str, start: usize, end: usize, facet: Facet) -> Option<Certainty> {
     let triggers = find_triggers(norm);
     let review = review_triggers(&triggers);
-    settle(&read(&triggers, &review, start, end, facet.treatment), facet)
+    settle(
+        &read(&triggers, &review, start, end, facet.treatment),
+        facet,
+    )
 }
 
 impl Reading {
@@ -526,5 +528,66 @@ mod tests {
         );
         assert!(reading("Family history of diabetes.", "diabetes", false).other_subject);
         assert!(!reading("Pain is rated 6/10.", "pain", false).negated());
+    }
+
+    fn certainty(sentence: &str, concept: &str, finding: bool) -> Option<Certainty> {
+        let norm = crate::text::phrase::normalize(sentence);
+        let at = norm.find(concept)?;
+        let facet = Facet {
+            finding,
+            ..Facet::default()
+        };
+        of_span(&norm, at, at + concept.len(), facet)
+    }
+
+    #[test]
+    fn hedges_are_their_own_certainty() {
+        for s in [
+            "Rule out lumbar radiculopathy.",
+            "Suspected medial meniscus tear.",
+            "Possible carpal tunnel syndrome.",
+            "The examiner cannot exclude a scaphoid fracture.",
+            "A scaphoid fracture cannot be ruled out.",
+        ] {
+            let concept = [
+                "radiculopathy",
+                "meniscus tear",
+                "carpal tunnel",
+                "fracture",
+            ]
+            .into_iter()
+            .find(|c| s.to_lowercase().contains(c))
+            .unwrap_or_default();
+            assert_eq!(certainty(s, concept, false), Some(Certainty::Hedged), "{s}");
+        }
+        assert_eq!(
+            certainty("A fracture was ruled out.", "fracture", false),
+            Some(Certainty::Negated)
+        );
+        assert_eq!(
+            certainty("There is a fracture of the radius.", "fracture", false),
+            Some(Certainty::Affirmed)
+        );
+    }
+
+    #[test]
+    fn normal_findings_are_not_negated_symptoms() {
+        assert_eq!(
+            certainty(
+                "Straight leg raise was negative.",
+                "straight leg raise",
+                true
+            ),
+            Some(Certainty::Normal)
+        );
+        assert_eq!(
+            certainty("She denies numbness.", "numbness", false),
+            Some(Certainty::Negated)
+        );
+        assert_eq!(
+            certainty("There is no documentation of numbness.", "numbness", false),
+            None,
+            "the record's silence is not the patient's denial"
+        );
     }
 }

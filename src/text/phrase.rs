@@ -102,7 +102,7 @@ pub fn normalize(text: &str) -> String {
 /// Inflectional endings, longest first. Only these are stripped: the aim is
 /// "the same word in another form", not a linguistic stem.
 const ENDINGS: &[&str] = &[
-    "ations", "ation", "ings", "ing", "ions", "ion", "ies", "ied", "ed", "es", "e", "s", "y",
+    "ings", "ing", "ions", "ion", "ies", "ied", "ed", "es", "e", "s", "y",
 ];
 
 /// The stem of one lower-case word for inflection-insensitive matching: an
@@ -304,7 +304,10 @@ mod tests {
         let emg = phrases(&["emg"]);
         assert!(!emg.any_in(&normalize("A demgraph was read.")));
         let pain = phrases(&["pain"]);
-        assert!(!pain.any_in(&normalize("She painted the wall.")), "painted is another word");
+        assert!(
+            !pain.any_in(&normalize("She painted the wall.")),
+            "painted is another word"
+        );
     }
 
     #[test]
@@ -319,7 +322,14 @@ mod tests {
 
     #[test]
     fn stems_are_prefixes() {
-        for w in ["deteriorating", "deterioration", "ruled", "injections", "studies", "worse"] {
+        for w in [
+            "deteriorating",
+            "deterioration",
+            "ruled",
+            "injections",
+            "studies",
+            "worse",
+        ] {
             assert!(w.starts_with(stem(w)), "{w} -> {}", stem(w));
         }
         assert_eq!(stem("deteriorating"), stem("deterioration"));
