@@ -344,6 +344,19 @@ fn dates_govern_following_sentences() {
 }
 
 #[test]
+fn a_date_inside_a_sentence_dates_only_its_event() {
+    let f = facts("Her numbness is worse since the MRI of 03/18/2016 showed a disc protrusion.");
+    let mri = find(&f, "mri").and_then(|f| f.date).map(|d| d.date);
+    assert_eq!(mri, Some(ymd(2016, 3, 18)), "the study's own date");
+    let numb = find(&f, "numbness").and_then(|f| f.date).map(|d| d.date);
+    assert_eq!(
+        numb,
+        Some(ymd(2016, 10, 10)),
+        "observed on the report's date"
+    );
+}
+
+#[test]
 fn family_history_is_someone_else() {
     let f = facts("Family history of diabetes. She has diabetes herself as well.");
     let subjects: Vec<Subject> = f

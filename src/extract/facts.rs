@@ -137,6 +137,35 @@ fn number_word(w: &str) -> Option<f64> {
         .or_else(|| crate::text::number_word(w).map(f64::from))
 }
 
+/// How far (bytes) a date in the sentence may sit from a fact of this kind
+/// and still date it: events carry their dates ("MRI of 03/18/2016",
+/// "surgery on …"); observations belong to the report that makes them, so
+/// only a date right beside one dates it. Demographics take none.
+fn date_reach(kind: FactKind) -> Option<usize> {
+    match kind {
+        FactKind::Demographics => None,
+        FactKind::Imaging
+        | FactKind::Electrodiagnostic
+        | FactKind::Surgery
+        | FactKind::Procedure
+        | FactKind::Therapy
+        | FactKind::Medication
+        | FactKind::Injection
+        | FactKind::Request
+        | FactKind::UtilizationReview
+        | FactKind::InjuryDate
+        | FactKind::InjuryMechanism
+        | FactKind::DrugMonitoring
+        | FactKind::WorkStatus => Some(60),
+        FactKind::Diagnosis
+        | FactKind::Symptom
+        | FactKind::ExamFinding
+        | FactKind::FunctionalImprovement
+        | FactKind::PainScore
+        | FactKind::RedFlag => Some(12),
+    }
+}
+
 fn nearest<T: Copy>(
     items: &[(usize, usize, T)],
     sentence: Span,
@@ -284,15 +313,15 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
             continue;
         };
 
-        // Date: the fact's own, else the nearest in the sentence, else the
-        // governing date, else the document's.
+        // Date: the fact's own; else a date in the sentence that belongs to
+        // it (near an event such as a study, operation or course of
+        // treatment; right beside an observation); else the sentence's
+        // governing date; else the document's. "Worse since the MRI of
+        // 03/18/2016" dates the MRI, not the worsening the report observes.
+        let reach = date_reach(c.kind);
         let date = c
             .date
-            .or_else(|| {
-                (c.kind != FactKind::Demographics)
-                    .then(|| nearest(&dated, sentence, c.start, c.end, usize::MAX))
-                    .flatten()
-            })
+            .or_else(|| nearest(&dated, sentence, c.start, c.end, reach?))
             .or_else(|| governing.get(si).copied().flatten())
             .or(ctx.document_date.map(FuzzyDate::day));
 
