@@ -236,6 +236,11 @@ pub enum DocumentKind {
     OperativeReport,
     /// Agreed or qualified medical evaluator report (AME/QME).
     MedicalLegalReport,
+    /// A specialist's consultation or evaluation at the treater's request.
+    Consultation,
+    /// A therapist's note: physical or occupational therapy, chiropractic,
+    /// acupuncture.
+    TherapyNote,
     /// Request for authorization (DWC Form RFA).
     RequestForAuthorization,
     UtilizationReview,
@@ -244,7 +249,7 @@ pub enum DocumentKind {
 
 impl DocumentKind {
     /// Every kind, in display order.
-    pub const ALL: [DocumentKind; 10] = [
+    pub const ALL: [DocumentKind; 12] = [
         DocumentKind::CaseSummary,
         DocumentKind::DoctorsFirstReport,
         DocumentKind::ProgressReport,
@@ -252,6 +257,8 @@ impl DocumentKind {
         DocumentKind::ElectrodiagnosticReport,
         DocumentKind::OperativeReport,
         DocumentKind::MedicalLegalReport,
+        DocumentKind::Consultation,
+        DocumentKind::TherapyNote,
         DocumentKind::RequestForAuthorization,
         DocumentKind::UtilizationReview,
         DocumentKind::Other,
@@ -267,6 +274,8 @@ impl DocumentKind {
             DocumentKind::ElectrodiagnosticReport => "Electrodiagnostic report",
             DocumentKind::OperativeReport => "Operative report",
             DocumentKind::MedicalLegalReport => "AME/QME report",
+            DocumentKind::Consultation => "Consultation",
+            DocumentKind::TherapyNote => "Therapy note",
             DocumentKind::RequestForAuthorization => "Request for authorization",
             DocumentKind::UtilizationReview => "Utilization review determination",
             DocumentKind::Other => "Other record",

@@ -69,7 +69,9 @@ static AGE_SEX: Lazy<Regex> = Lazy::new(|| {
     .expect("static regex")
 });
 
-/// Kind rules, most specific first; each is a set of title/first-line keywords.
+/// Kind rules, most specific first: the words a report's *title* uses.
+/// They are matched against title lines only (see [`is_title_line`]), so a
+/// progress report that says "the MRI was reviewed" stays a progress report.
 static KIND_RULES: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
     let re = |p: &str| Regex::new(p).expect("static regex");
     vec![
@@ -86,7 +88,7 @@ static KIND_RULES: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
         (
             DocumentKind::MedicalLegalReport,
             re(
-                r"(?i)agreed\s+medical\s+(?:evaluat|examin)|qualified\s+medical\s+(?:evaluat|examin)|\b(?:panel\s+)?[AQ]ME\b",
+                r"(?i)agreed\s+medical\s+(?:evaluat|examin)|qualified\s+medical\s+(?:evaluat|examin)|\b(?:panel\s+)?[AQ]ME\b|medical[\s-]legal",
             ),
         ),
         (
@@ -98,6 +100,12 @@ static KIND_RULES: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
             re(r"(?i)electrodiagnostic|electromyograph|nerve\s+conduction|\bEMG\b|\bNCV\b|\bNCS\b"),
         ),
         (
+            DocumentKind::TherapyNote,
+            re(
+                r"(?i)(?:physical|occupational)\s+therapy\s+(?:daily\s+|progress\s+|treatment\s+|initial\s+|re-?)?(?:note|evaluation|report|visit|assessment)|\b[PO]T\s+(?:daily\s+|progress\s+)?(?:note|eval(?:uation)?)\b|chiropractic\s+(?:note|report|treatment|visit)|acupuncture\s+(?:note|report|treatment|visit)",
+            ),
+        ),
+        (
             DocumentKind::ImagingReport,
             re(
                 r"(?i)\bMRI\b|magnetic\s+resonance|radiolog|x-?rays?\b|radiograph|\bCT\b|computed\s+tomography|ultrasound|sonogra|bone\s+scan",
@@ -106,7 +114,13 @@ static KIND_RULES: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
         (
             DocumentKind::DoctorsFirstReport,
             re(
-                r"(?i)doctor'?s\s+first\s+report|first\s+report\s+of\s+(?:occupational\s+)?injury|\bDFR\b|initial\s+(?:orthopedic\s+)?(?:evaluation|consultation|report)",
+                r"(?i)doctor'?s\s+first\s+report|first\s+report\s+of\s+(?:occupational\s+)?injury|\bDFR\b",
+            ),
+        ),
+        (
+            DocumentKind::Consultation,
+            re(
+                r"(?i)consultation|\bconsult\b|(?:orthopedic|neurologic(?:al)?|neurosurgical|pain\s+management|psychological|psychiatric|surgical|spine)\s+(?:initial\s+)?evaluation|initial\s+(?:orthopedic\s+)?(?:evaluation|report)",
             ),
         ),
         (
@@ -118,8 +132,67 @@ static KIND_RULES: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
     ]
 });
 
-/// The document's kind and title: the first of its first 15 non-blank lines
-/// that a kind rule recognises (a letterhead above the title is skipped).
+/// The section headings each kind of report is written in: when no title
+/// names the kind, two or more of its headings do.
+static KIND_SECTIONS: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
+    let re = |p: &str| Regex::new(p).expect("static regex");
+    vec![
+        (
+            DocumentKind::OperativeReport,
+            re(
+                r"(?i)^(?:pre-?operative\s+diagnos[ie]s|post-?operative\s+diagnos[ie]s|procedures?\s+performed|anesthesia|estimated\s+blood\s+loss|surgeon|assistant\s+surgeon|operative\s+findings|description\s+of\s+(?:the\s+)?procedure)\b",
+            ),
+        ),
+        (
+            DocumentKind::ElectrodiagnosticReport,
+            re(
+                r"(?i)^(?:nerve\s+conduction(?:\s+studies)?|needle\s+(?:emg|examination)|motor\s+ncs|sensory\s+ncs|emg\s+findings|electrodiagnostic\s+(?:findings|impression))\b",
+            ),
+        ),
+        (
+            DocumentKind::ImagingReport,
+            re(
+                r"(?i)^(?:findings|impression|technique|comparison|clinical\s+(?:history|indication)|indication|exam(?:ination)?\s+performed)\b",
+            ),
+        ),
+        (
+            DocumentKind::MedicalLegalReport,
+            re(
+                r"(?i)^(?:apportionment|causation|permanent\s+and\s+stationary|disability\s+(?:rating|status)|records?\s+reviewed|review\s+of\s+records|future\s+medical\s+care|whole\s+person\s+impairment)\b",
+            ),
+        ),
+        (
+            DocumentKind::TherapyNote,
+            re(
+                r"(?i)^(?:treatment\s+provided|therapeutic\s+(?:exercise|activities)|visit\s+(?:number|#)|short[\s-]term\s+goals|long[\s-]term\s+goals|modalities|manual\s+therapy|patient\s+response)\b",
+            ),
+        ),
+        (
+            DocumentKind::Consultation,
+            re(
+                r"(?i)^(?:reason\s+for\s+(?:consultation|referral)|referring\s+physician|recommendations)\b",
+            ),
+        ),
+        (
+            DocumentKind::ProgressReport,
+            re(
+                r"(?i)^(?:subjective|objective|interval\s+history|work\s+status|treatment\s+plan|plan|current\s+medications)\b",
+            ),
+        ),
+    ]
+});
+
+/// Whether a line reads as a title or heading rather than a sentence: short,
+/// and not prose (no full stop ending it or inside it).
+fn is_title_line(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.len() <= 90 && !t.ends_with('.') && !t.contains(". ")
+}
+
+/// The document's kind and title: the first title line of its first 15
+/// non-blank lines that a kind rule recognises (a letterhead above the title
+/// is skipped); failing that, the kind whose section headings the report is
+/// written in.
 pub fn detect_kind_and_title(text: &str) -> (DocumentKind, String) {
     let lines: Vec<&str> = text
         .lines()
@@ -127,15 +200,38 @@ pub fn detect_kind_and_title(text: &str) -> (DocumentKind, String) {
         .filter(|l| !l.is_empty())
         .take(15)
         .collect();
-    for line in &lines {
+    for line in lines.iter().filter(|l| is_title_line(l)) {
         for (kind, re) in KIND_RULES.iter() {
             if re.is_match(line) {
                 return (*kind, title_from(line, *kind));
             }
         }
     }
-    let kind = DocumentKind::Other;
+    let kind = kind_from_sections(head_of(text)).unwrap_or(DocumentKind::Other);
     (kind, title_from(lines.first().copied().unwrap_or(""), kind))
+}
+
+/// The kind whose section headings occur most (at least two distinct).
+fn kind_from_sections(head: &str) -> Option<DocumentKind> {
+    let headings: Vec<&str> = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| is_title_line(l) || l.contains(':'))
+        .collect();
+    KIND_SECTIONS
+        .iter()
+        .map(|(kind, re)| {
+            let mut hits: Vec<String> = headings
+                .iter()
+                .filter_map(|l| re.find(l).map(|m| m.as_str().to_ascii_lowercase()))
+                .collect();
+            hits.sort();
+            hits.dedup();
+            (hits.len(), *kind)
+        })
+        .filter(|(n, _)| *n >= 2)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, kind)| kind)
 }
 
 /// The document's kind alone (see [`detect_kind_and_title`]).
@@ -717,6 +813,42 @@ mod tests {
             DocumentKind::UtilizationReview
         );
         assert_eq!(k("Pharmacy receipt"), DocumentKind::Other);
+        assert_eq!(
+            k("Orthopedic Consultation\nReason for consultation: left knee pain"),
+            DocumentKind::Consultation
+        );
+        assert_eq!(
+            k("PHYSICAL THERAPY DAILY NOTE\nVisit #4"),
+            DocumentKind::TherapyNote
+        );
+    }
+
+    #[test]
+    fn kinds_from_headings_and_content_not_a_mentioned_word() {
+        let k = |t: &str| detect_kind(t);
+        // A progress note that mentions an MRI is not an imaging report.
+        assert_eq!(
+            k(
+                "Harbor Spine Clinic\nThe MRI of the lumbar spine was reviewed today.\nSUBJECTIVE: pain\nOBJECTIVE: tender\nPLAN: therapy"
+            ),
+            DocumentKind::ProgressReport
+        );
+        assert_eq!(
+            k(
+                "Coastal Imaging Center\nPatient: A. Doe\nCLINICAL HISTORY: knee pain\nTECHNIQUE: sagittal images\nFINDINGS: tear\nIMPRESSION: tear"
+            ),
+            DocumentKind::ImagingReport
+        );
+        assert_eq!(
+            k(
+                "Valley Surgical Center\nPREOPERATIVE DIAGNOSIS: torn meniscus\nPOSTOPERATIVE DIAGNOSIS: same\nANESTHESIA: general"
+            ),
+            DocumentKind::OperativeReport
+        );
+        assert_eq!(
+            k("Dr. Lane, MD\nRECORDS REVIEWED: many\nCAUSATION: industrial\nAPPORTIONMENT: none"),
+            DocumentKind::MedicalLegalReport
+        );
     }
 
     #[test]
