@@ -162,6 +162,7 @@ fn synthetic() -> (Case, Analysis) {
                     decision: Decision::NotMedicallyNecessary,
                     reasons: vec!["Synthetic.".into()],
                     alternative: None,
+                    strength: imrdesk::assessment::Strength::Clear,
                 },
                 rationale_draft: "Synthetic rationale. ".repeat(20),
             }

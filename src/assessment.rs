@@ -152,4 +152,36 @@ pub struct Suggestion {
     /// What the guideline would support instead, when there is such a thing
     /// ("an initial trial of 6 visits would be supported").
     pub alternative: Option<String>,
+    /// How firmly the suggestion stands; see [`Strength`].
+    #[serde(default)]
+    pub strength: Strength,
+}
+
+/// How a suggestion was reached. A reviewer spends time on the borderline
+/// ones: they rest on what the records do not document, and a record the
+/// engine did not read could turn them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Strength {
+    /// A limit is exceeded, a required finding is absent or contradicted,
+    /// the guideline does not recommend the treatment, or every criterion
+    /// that carries it is met on evidence.
+    Clear,
+    /// It rests on criteria the records do not document.
+    #[default]
+    Borderline,
+}
+
+impl Strength {
+    pub fn label(self) -> &'static str {
+        match self {
+            Strength::Clear => "clear",
+            Strength::Borderline => "borderline",
+        }
+    }
+}
+
+impl fmt::Display for Strength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
 }

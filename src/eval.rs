@@ -153,6 +153,11 @@ pub struct EvalReport {
     /// Share of items with a recognised category and a guideline.
     pub coverage: f64,
     pub confusion: Confusion,
+    /// The items whose suggestion is clear (a limit exceeded, a required
+    /// finding absent, or every carrying criterion met on evidence), against
+    /// the expert: how far the engine can be trusted when it is sure.
+    #[serde(default)]
+    pub clear: Confusion,
     pub per_category: BTreeMap<String, CategoryStats>,
     /// Letters that could not be read, with the reason.
     pub failures: Vec<String>,
@@ -355,6 +360,9 @@ pub fn evaluate_dir(dir: &Path, library: &Library) -> Result<EvalReport, EvalErr
             let expert_yes = expert.outcome == ExpertOutcome::Overturned;
             report.confusion.add(engine_yes, expert_yes);
             pairs.push((engine_yes, expert_yes));
+            if a.suggestion.strength == crate::assessment::Strength::Clear {
+                report.clear.add(engine_yes, expert_yes);
+            }
             let category = a.request.category.label().to_string();
             let stats = report.per_category.entry(category.clone()).or_default();
             stats.items += 1;
@@ -499,6 +507,16 @@ pub fn render_table(r: &EvalReport) -> String {
     out.push_str(&format!(
         "citation agreement {:.3} ({} cited items; {} items cite nothing)  coverage {:.3}\n",
         r.citation_agreement, r.citation_items, r.citation_uncited, r.coverage
+    ));
+    let clear = &r.clear;
+    out.push_str(&format!(
+        "clear suggestions: {} of {} items ({:.3})  accuracy {:.3}  balanced accuracy {:.3}  kappa {:.3}\n",
+        clear.total(),
+        r.items,
+        ratio(clear.total(), r.items),
+        clear.accuracy(),
+        clear.balanced_accuracy(),
+        clear.kappa()
     ));
     for (name, h) in &r.halves {
         out.push_str(&format!(

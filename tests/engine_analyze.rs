@@ -298,3 +298,39 @@ fn postoperative_therapy_follows_the_operation_of_its_surgery() {
     assert_eq!(answer, Answer::Met, "{note}");
     assert!(note.contains("not named"), "{note}");
 }
+
+#[test]
+fn suggestions_say_how_strong_they_are() {
+    use imrdesk::assessment::Strength;
+    let lib = Library::builtin().expect("library");
+    // Over a limit, or not recommended at all: clear.
+    let a = analyze(&case(), &lib);
+    let ultrasound = a
+        .items
+        .iter()
+        .find(|i| i.request.text.contains("Ultrasound"))
+        .expect("ultrasound item");
+    assert_eq!(
+        ultrasound.suggestion.decision,
+        Decision::NotMedicallyNecessary
+    );
+    assert_eq!(
+        ultrasound.suggestion.strength,
+        Strength::Clear,
+        "{:?}",
+        ultrasound.suggestion
+    );
+    // A record silent on everything the guideline asks: borderline.
+    let mut silent = Case::new();
+    silent.documents.push(Document::new(
+        DocId(0),
+        DocumentKind::CaseSummary,
+        "Clinical case summary",
+        "The patient is a 40 year old man seen for follow-up.".to_string(),
+    ));
+    silent.items = vec![item(0, "MRI of the lumbar spine", None)];
+    let s = analyze(&silent, &lib);
+    let mri = &s.items[0].suggestion;
+    assert_eq!(mri.decision, Decision::NotMedicallyNecessary);
+    assert_eq!(mri.strength, Strength::Borderline, "{mri:?}");
+}

@@ -85,6 +85,7 @@ fn fixture() -> (Case, Analysis) {
             decision: Decision::NotMedicallyNecessary,
             reasons: vec!["Instability is not documented.".into()],
             alternative: None,
+            strength: imrdesk::assessment::Strength::Clear,
         },
         rationale_draft: "Engine draft for the fusion.".into(),
     };
@@ -101,6 +102,7 @@ fn fixture() -> (Case, Analysis) {
             decision: Decision::NotMedicallyNecessary,
             reasons: vec!["The surgery is not certified.".into()],
             alternative: None,
+            strength: imrdesk::assessment::Strength::Clear,
         },
         rationale_draft: "Engine draft for therapy.".into(),
     };
@@ -117,6 +119,7 @@ fn fixture() -> (Case, Analysis) {
             decision: Decision::MedicallyNecessary,
             reasons: vec!["Mechanical symptoms are documented.".into()],
             alternative: None,
+            strength: imrdesk::assessment::Strength::Clear,
         },
         rationale_draft: "Engine draft for the MRI.".into(),
     };

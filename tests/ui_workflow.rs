@@ -147,6 +147,7 @@ fn fixture_analysis(case: &Case) -> Analysis {
                     decision: Decision::NotMedicallyNecessary,
                     reasons: vec!["A criterion is not met.".into()],
                     alternative: None,
+                    strength: imrdesk::assessment::Strength::Clear,
                 },
                 rationale_draft: format!("Engine draft for {}.", item.text),
             }

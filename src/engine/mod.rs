@@ -9,7 +9,9 @@ mod answer;
 mod rationale;
 mod select;
 
-use crate::assessment::{Analysis, Answer, CriterionResult, Decision, ItemAssessment, Suggestion};
+use crate::assessment::{
+    Analysis, Answer, CriterionResult, Decision, ItemAssessment, Strength, Suggestion,
+};
 use crate::case::Case;
 use crate::fact::Fact;
 use crate::guideline::{Guideline, Library, RequestField};
@@ -129,11 +131,14 @@ pub fn decide(
     parent: Option<Decision>,
     mode: ReviewMode,
 ) -> Suggestion {
-    let upheld = |reasons: Vec<String>, alternative: Option<String>| Suggestion {
-        decision: Decision::NotMedicallyNecessary,
-        reasons,
-        alternative,
-    };
+    let upheld_as =
+        |strength: Strength, reasons: Vec<String>, alternative: Option<String>| Suggestion {
+            decision: Decision::NotMedicallyNecessary,
+            reasons,
+            alternative,
+            strength,
+        };
+    let upheld = |reasons, alternative| upheld_as(Strength::Clear, reasons, alternative);
     if req.depends_on.is_some() && parent == Some(Decision::NotMedicallyNecessary) {
         return upheld(
             vec![
@@ -145,7 +150,8 @@ pub fn decide(
         );
     }
     let Some(g) = guideline else {
-        return upheld(
+        return upheld_as(
+            Strength::Borderline,
             vec![
                 "No guideline in the library addresses this request, so medical necessity \
                  is not established."
@@ -202,10 +208,21 @@ pub fn decide(
                 .iter()
                 .filter_map(|id| describe(g, id, &answer_of))
                 .collect();
+            // Clear when every exclusion is answered "no" on evidence, not
+            // merely undocumented.
+            let firm = path.iter().all(|id| match id.strip_prefix('!') {
+                Some(inner) => answer_of(inner) == Answer::NotMet,
+                None => true,
+            });
             return Suggestion {
                 decision: Decision::MedicallyNecessary,
                 reasons,
                 alternative: None,
+                strength: if firm {
+                    Strength::Clear
+                } else {
+                    Strength::Borderline
+                },
             };
         }
     }
@@ -219,6 +236,7 @@ pub fn decide(
                     .filter_map(|id| describe(g, id, &answer_of))
                     .collect(),
                 alternative: None,
+                strength: Strength::Clear,
             };
         }
     }
@@ -229,6 +247,17 @@ pub fn decide(
         let failing: Vec<&String> = p.iter().filter(|id| !holds(id)).collect();
         let negated = failing.iter().filter(|id| id.starts_with('!')).count();
         (failing.len(), negated)
+    });
+    // Clear when the closest path fails on something the records answer
+    // (a finding absent or contradicted, an exclusion present); borderline
+    // when it fails only on what is not documented.
+    let fails_on_evidence = closest.is_some_and(|path| {
+        path.iter()
+            .filter(|id| !holds(id))
+            .any(|id| match id.strip_prefix('!') {
+                Some(inner) => answer_of(inner) == Answer::Met,
+                None => answer_of(id) == Answer::NotMet,
+            })
     });
     let mut reasons: Vec<String> = match closest {
         Some(path) => path
@@ -263,10 +292,16 @@ pub fn decide(
     } else {
         None
     };
+    let strength = if over_limit || fails_on_evidence {
+        Strength::Clear
+    } else {
+        Strength::Borderline
+    };
     Suggestion {
         decision,
         reasons,
         alternative,
+        strength,
     }
 }
 

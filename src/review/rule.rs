@@ -10,7 +10,7 @@
 
 use once_cell::sync::Lazy;
 
-use crate::assessment::{Answer, Decision, Suggestion};
+use crate::assessment::{Answer, Decision, Strength, Suggestion};
 use crate::case::ItemId;
 use crate::guideline::Library;
 
@@ -78,6 +78,7 @@ pub(crate) fn suggest(state: &ReviewState, id: ItemId, depth: usize) -> Option<S
                 "This service belongs to item {parent} ({parent_text}), which is not medically necessary."
             )],
             alternative: None,
+            strength: Strength::Clear,
         };
     }
     Some(suggestion)
@@ -95,6 +96,7 @@ fn from_answers(state: &ReviewState, id: ItemId) -> Option<Suggestion> {
             decision: Decision::NotMedicallyNecessary,
             reasons: vec!["No guideline in the library addresses this request.".into()],
             alternative: None,
+            strength: Strength::Borderline,
         });
     };
     let mut reasons = Vec::new();
@@ -111,12 +113,18 @@ fn from_answers(state: &ReviewState, id: ItemId) -> Option<Suggestion> {
                 guideline.title
             )],
             alternative: None,
+            strength: Strength::Clear,
         }
     } else {
         Suggestion {
             decision: Decision::NotMedicallyNecessary,
             reasons,
             alternative: assessment.suggestion.alternative.clone(),
+            strength: if review.criteria.iter().any(|c| c.answer == Answer::NotMet) {
+                Strength::Clear
+            } else {
+                Strength::Borderline
+            },
         }
     })
 }
