@@ -157,3 +157,18 @@ fn the_concepts_rules_rely_on_are_in_the_extractor_vocabulary() {
         );
     }
 }
+
+#[test]
+fn a_library_knows_its_origin_and_content_hash() {
+    let a = Library::builtin().expect("built-in");
+    let b = Library::builtin().expect("built-in");
+    assert_eq!(a.name(), "built-in");
+    assert_eq!(a.content_hash().len(), 64);
+    assert_eq!(
+        a.content_hash(),
+        b.content_hash(),
+        "the same files hash the same"
+    );
+    let one = load(VALID).expect("valid file loads");
+    assert_ne!(one.content_hash(), a.content_hash());
+}

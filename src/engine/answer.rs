@@ -419,12 +419,12 @@ impl Context<'_> {
                 expect,
                 near,
                 planned,
+                compiled,
             } => {
                 let mut found = Findings::default();
-                let phrases = Phrases::new(terms);
-                let near_words = Phrases::new(near);
+                let (phrases, near_words) = compiled.get(terms, near);
                 for s in self.sentences.iter() {
-                    let Some(m) = mention(&phrases, s) else {
+                    let Some(m) = mention(phrases, s) else {
                         continue;
                     };
                     if !near_words.is_empty() && !near_words.any_in(&s.norm) {

@@ -13,6 +13,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 pub use schema::{
@@ -70,6 +71,12 @@ impl GuidelineError {
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     guidelines: Vec<Guideline>,
+    /// Where the library came from ("built-in" or the folder).
+    name: String,
+    /// SHA-256 (hex) over every file's name and text, in name order: what a
+    /// signed review records, so its letter is never recomputed from another
+    /// library.
+    content_hash: String,
 }
 
 impl Library {
@@ -81,7 +88,9 @@ impl Library {
             .iter()
             .map(|(name, text)| (PathBuf::from("assets/guidelines").join(name), *text))
             .collect();
-        Library::from_sources(sources.iter().map(|(p, t)| (p.as_path(), *t)))
+        let mut library = Library::from_sources(sources.iter().map(|(p, t)| (p.as_path(), *t)))?;
+        library.name = "built-in".to_string();
+        Ok(library)
     }
 
     /// Loads every `*.ron` file of a folder (sorted by name) as one library.
@@ -108,7 +117,10 @@ impl Library {
             })?;
             texts.push((p.clone(), text));
         }
-        Library::from_sources(texts.iter().map(|(p, t)| (p.as_path(), t.as_str())))
+        let mut library =
+            Library::from_sources(texts.iter().map(|(p, t)| (p.as_path(), t.as_str())))?;
+        library.name = dir.display().to_string();
+        Ok(library)
     }
 
     /// Parses and validates guideline sources given as (file name, text).
@@ -116,18 +128,75 @@ impl Library {
         sources: impl IntoIterator<Item = (&'a Path, &'a str)>,
     ) -> Result<Library, GuidelineError> {
         let mut parsed: Vec<(PathBuf, &str, Guideline)> = Vec::new();
+        let mut hashed: Vec<(String, &str)> = Vec::new();
         for (path, text) in sources {
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            hashed.push((file, text));
             let g = parse_one(path, text)?;
             validate::check_guideline(path, text, &g)?;
             parsed.push((path.to_path_buf(), text, g));
         }
         validate::check_library(&parsed)?;
-        Ok(Library {
+        hashed.sort();
+        let mut digest = Sha256::new();
+        for (file, text) in &hashed {
+            digest.update(file.as_bytes());
+            digest.update([0u8]);
+            digest.update(text.as_bytes());
+            digest.update([0u8]);
+        }
+        let content_hash = digest
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let library = Library {
             guidelines: parsed.into_iter().map(|(_, _, g)| g).collect(),
-        })
+            name: "sources".to_string(),
+            content_hash,
+        };
+        library.compile();
+        Ok(library)
     }
 
     /// All guidelines, in load order.
+    /// Builds every phrase matcher now, at load, so the first case
+    /// analysed pays nothing for it.
+    fn compile(&self) {
+        fn walk(rule: &Rule) {
+            match rule {
+                Rule::Phrase {
+                    terms,
+                    near,
+                    compiled,
+                    ..
+                } => {
+                    compiled.get(terms, near);
+                }
+                Rule::AnyOf(rules) => rules.iter().for_each(walk),
+                _ => {}
+            }
+        }
+        for g in &self.guidelines {
+            for c in &g.criteria {
+                walk(&c.rule);
+            }
+        }
+    }
+
+    /// Where the library came from: "built-in" or the folder it was read from.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// SHA-256 (hex) of the library's files (names and texts).
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+
     pub fn guidelines(&self) -> &[Guideline] {
         &self.guidelines
     }

@@ -1,10 +1,13 @@
 //! The shape of a guideline file. The field names are what a clinical lead
 //! writes in RON, so they favour plain words over brevity.
 
+use std::sync::{Arc, OnceLock};
+
 use serde::{Deserialize, Serialize};
 
 use crate::fact::{BodyRegion, FactKind};
 use crate::request::Category;
+use crate::text::Phrases;
 
 /// Where a guideline stands in the MTUS strength-of-evidence order
 /// (Labor Code 4610.5(c)(2)). Lower ranks win when several guidelines fit.
@@ -242,6 +245,10 @@ pub enum Rule {
         near: Vec<String>,
         #[serde(default)]
         planned: bool,
+        /// The phrases compiled once for the life of the library; never in
+        /// the file.
+        #[serde(skip)]
+        compiled: CompiledPhrases,
     },
     /// Met when any of the rules is met; not met when one is not met and none
     /// is met; otherwise not documented.
@@ -279,6 +286,37 @@ pub enum Rule {
 }
 
 /// One operation's general course of post-operative therapy.
+/// A phrase rule's terms and "near" words as matchers, built on first use
+/// and shared by every clone of the library, so a criterion's phrases are
+/// compiled once rather than per item and per case.
+#[derive(Clone, Default)]
+pub struct CompiledPhrases(Arc<OnceLock<(Phrases, Phrases)>>);
+
+impl CompiledPhrases {
+    /// The matchers for `terms` and `near` (the rule's own fields).
+    pub fn get(&self, terms: &[String], near: &[String]) -> &(Phrases, Phrases) {
+        self.0
+            .get_or_init(|| (Phrases::new(terms), Phrases::new(near)))
+    }
+}
+
+impl PartialEq for CompiledPhrases {
+    /// A cache, not content: two rules with the same terms are equal.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for CompiledPhrases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "compiled"
+        } else {
+            "not compiled"
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
     /// What the operation is called in a report ("meniscectomy").
