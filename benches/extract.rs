@@ -116,6 +116,7 @@ fn synthetic(c: &mut Criterion) {
         let doc = synthetic_record(pages);
         let ctx = ExtractContext {
             document_date: doc.date,
+            observed_on_document_date: true,
             injury_date: None,
         };
         eprintln!("{pages} pages = {:.1} MB", doc.text.len() as f64 / 1e6);

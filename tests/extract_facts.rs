@@ -24,6 +24,7 @@ fn facts(text: &str) -> Vec<Fact> {
         &d,
         &ExtractContext {
             document_date: d.date,
+            observed_on_document_date: true,
             injury_date: NaiveDate::from_ymd_opt(2014, 1, 2),
         },
     )

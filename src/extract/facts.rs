@@ -323,7 +323,10 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
             .date
             .or_else(|| nearest(&dated, sentence, c.start, c.end, reach?))
             .or_else(|| governing.get(si).copied().flatten())
-            .or(ctx.document_date.map(FuzzyDate::day));
+            .or(ctx
+                .document_date
+                .filter(|_| ctx.observed_on_document_date)
+                .map(FuzzyDate::day));
 
         let region_near = region_after(&regions, &lower, c.end)
             .or_else(|| nearest(&regions, sentence, c.start, c.end, 60));

@@ -26,6 +26,11 @@ use crate::text::{dates, dewrap};
 pub struct ExtractContext {
     /// The document's own date (date of service or of the report).
     pub document_date: Option<NaiveDate>,
+    /// Whether the document's date also dates what it observes. A report's
+    /// does; a published letter's case summary is dated by the letter, long
+    /// after the events it retells, so its facts take only dates the text
+    /// gives them.
+    pub observed_on_document_date: bool,
     /// The case's date of injury.
     pub injury_date: Option<NaiveDate>,
 }
@@ -35,6 +40,7 @@ impl ExtractContext {
     pub fn for_document(case: &Case, doc: &Document) -> Self {
         ExtractContext {
             document_date: doc.date,
+            observed_on_document_date: doc.kind != crate::case::DocumentKind::CaseSummary,
             injury_date: case.meta.date_of_injury,
         }
     }

@@ -232,6 +232,11 @@ pub fn event_dates(lower: &str, dates: &[(Span, FuzzyDate)]) -> Vec<(usize, usiz
             from -= 1;
         }
         let before = lower.get(from..span.start).unwrap_or("");
+        // Only the words of the date's own clause: "injured on 10-27-2016.
+        // On 10-28-2016 …" makes the second date no injury date.
+        let before = before
+            .rfind(['.', ';'])
+            .map_or(before, |i| before.get(i + 1..).unwrap_or(""));
         before.contains("injur")
             || before.contains("doi")
             || before.contains("birth")
@@ -278,7 +283,14 @@ pub fn governing(
 /// "In a progress report dated", "Per the note of"), which dates what follows.
 fn opens_sentence(prefix: &str) -> bool {
     let p = prefix.trim_start();
-    p.is_empty()
+    // "A physician progress note dated …", "Subjective complaints (…)",
+    // "She was seen on …": a short lead-in that ends by pointing at the date.
+    let short_lead = p.split_whitespace().count() <= 7
+        && ["dated", "of", "on", "from", "(", "dos", "service", ":"]
+            .iter()
+            .any(|w| p.trim_end().ends_with(w));
+    short_lead
+        || p.is_empty()
         || [
             "on ",
             "in ",
@@ -301,6 +313,23 @@ fn opens_sentence(prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn governing_of(text: &str) -> Vec<Option<FuzzyDate>> {
+        let lower = text.to_ascii_lowercase();
+        let found = find_dates(text, None);
+        let dated = event_dates(&lower, &found);
+        let spans = crate::text::wrap::sentences(text);
+        governing(&lower, &spans, &dated)
+    }
+
+    #[test]
+    fn short_lead_ins_date_their_sentence_and_injury_dates_stay_in_their_clause() {
+        let day = |m, d| Some(FuzzyDate::day(NaiveDate::from_ymd_opt(2016, m, d).unwrap()));
+        let g = governing_of(
+            "She was injured on 10-27-2016. On 10-28-2016 the provider noted pain. A progress note dated 12-12-2016 documents spasm. Subjective complaints (12-20-2016) included numbness.",
+        );
+        assert_eq!(g, vec![None, day(10, 28), day(12, 12), day(12, 20)]);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()

@@ -290,7 +290,12 @@ fn annotate_document(doc: &Document, out: &mut Vec<Sentence>) {
     let found = dates::find_dates(&flat, doc.date);
     let dated = dates::event_dates(&lower, &found);
     let governing = dates::governing(&lower, &spans, &dated);
-    let doc_date = doc.date.map(FuzzyDate::day);
+    // A published letter's summary is dated by the letter, not by what it
+    // retells (see `ExtractContext::observed_on_document_date`).
+    let doc_date = doc
+        .date
+        .filter(|_| doc.kind != DocumentKind::CaseSummary)
+        .map(FuzzyDate::day);
     let bytes = flat.as_bytes();
     let mut section = Section::default();
     // The regions of the sentence before, within a paragraph, and where
