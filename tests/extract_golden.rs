@@ -478,8 +478,7 @@ fn assert_floors(title: &str, t: &Tally, floors: &Floors) {
 
 // Floors a little under the figures reached on the tuned letters (see the
 // closing note of issue 10); raise them as extraction improves, never lower
-// them to make a change pass. Date precision is low because undated
-// statements get the letter's own date.
+// them to make a change pass.
 const TUNED: Floors = Floors {
     precision: 0.98,
     recall: 0.95,
