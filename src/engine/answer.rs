@@ -314,6 +314,8 @@ fn mention(phrases: &Phrases, s: &Sentence) -> Option<Mention> {
     let mut best = None;
     for m in phrases.find_all(&s.norm) {
         let this = match s.certainty_of(m.start, m.end, facet) {
+            // A plan's list names what is proposed, not what was done.
+            Some(Certainty::Affirmed) if s.planned_section => Mention::Planned,
             Some(Certainty::Affirmed | Certainty::Historical) => Mention::Affirmed,
             Some(Certainty::Negated | Certainty::Normal) => Mention::Negated,
             Some(Certainty::Hypothetical) => Mention::Planned,

@@ -207,6 +207,7 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
 
     let dated = crate::text::dates::event_dates(&lower, &dates);
     let governing = crate::text::dates::governing(&lower, &sentences, &dated);
+    let headed = crate::text::index::sections(&flat, &sentences);
 
     // Places, levels and numbers, each found once.
     let mut places: Vec<(usize, usize, PlaceHit)> = Vec::new();
@@ -307,11 +308,18 @@ pub(crate) fn extract(text: &str, doc: DocId, ctx: &ExtractContext) -> Vec<Fact>
         let (review, injury_context) = current
             .as_ref()
             .map_or((&[][..], false), |(_, r, i)| (r.as_slice(), *i));
-        let Some((certainty, subject)) =
+        let Some((mut certainty, subject)) =
             certainty_of(&c, sentence_triggers, review, injury_context)
         else {
             continue;
         };
+        // A treatment listed under a plan or requests heading is proposed.
+        if certainty == Certainty::Affirmed
+            && is_treatment(c.kind)
+            && headed.get(si).is_some_and(|h| h.plan)
+        {
+            certainty = Certainty::Hypothetical;
+        }
 
         // Date: the fact's own; else a date in the sentence that belongs to
         // it (near an event such as a study, operation or course of

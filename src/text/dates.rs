@@ -285,10 +285,15 @@ fn opens_sentence(prefix: &str) -> bool {
     let p = prefix.trim_start();
     // "A physician progress note dated …", "Subjective complaints (…)",
     // "She was seen on …": a short lead-in that ends by pointing at the date.
-    let short_lead = p.split_whitespace().count() <= 7
-        && ["dated", "of", "on", "from", "(", "dos", "service", ":"]
-            .iter()
-            .any(|w| p.trim_end().ends_with(w));
+    let words = p.split_whitespace().count();
+    // "The original utilization review (12-01-2016) …": a date in
+    // apposition to a short subject dates the sentence.
+    let apposition = words <= 5 && p.trim_end().ends_with('(');
+    let short_lead = apposition
+        || words <= 7
+            && ["dated", "of", "on", "from", "(", "dos", "service", ":"]
+                .iter()
+                .any(|w| p.trim_end().ends_with(w));
     short_lead
         || p.is_empty()
         || [

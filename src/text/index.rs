@@ -71,6 +71,9 @@ pub struct Sentence {
     /// A diagnosis label (a "Diagnoses:" list, "was diagnosed with"), not
     /// an examination or study finding.
     pub diagnosis_line: bool,
+    /// Under a plan, recommendations or requests heading: a treatment it
+    /// names is proposed, not done.
+    pub planned_section: bool,
     /// Certainty triggers in `norm`, found once.
     pub triggers: Vec<Trigger>,
 }
@@ -275,12 +278,63 @@ fn source_of(doc: &Document, quote: &str) -> Source {
     }
 }
 
+/// A heading or lead-in that introduces plans, recommendations or requests.
+static PLAN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:treatment\s+)?(?:plan|plan\s+of\s+care|recommendations?|requests?|requested(?:\s+services|\s+treatment)?|treatment\s+requested|authori[sz]ation\s+requested|disposition|orders?)\b",
+    )
+});
+
+/// A heading that lists what is being requested.
+static REQUEST_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\brequest|\bauthori[sz]ation\b|\bRFA\b"));
+
 /// What the heading a sentence sits under says.
-#[derive(Default, Clone)]
-struct Section {
-    regions: Vec<BodyRegion>,
-    sides: Vec<Side>,
-    diagnoses: bool,
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Section {
+    pub regions: Vec<BodyRegion>,
+    pub sides: Vec<Side>,
+    /// Under a "Diagnoses" or "Assessment" heading.
+    pub diagnoses: bool,
+    /// Under a plan, recommendations or requests heading (or after such a
+    /// lead-in on the sentence's own line): treatments named there are
+    /// proposed, not done.
+    pub plan: bool,
+    /// Under a heading that lists requested services.
+    pub request: bool,
+}
+
+/// The section each sentence of a de-wrapped text sits under, in the order
+/// of `spans`: a heading opens a section that lasts to the next heading; a
+/// lead-in label ("Plan: …") marks its own sentence. The extractor and the
+/// sentence index read sections from here alone.
+pub fn sections(flat: &str, spans: &[Span]) -> Vec<Section> {
+    let mut current = Section::default();
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let quote = flat.get(span.start..span.end).unwrap_or("").trim();
+        if is_heading(quote) {
+            let lower = quote.to_ascii_lowercase();
+            let (mut regions, sides) = places(&lower);
+            level_regions(quote, &mut regions);
+            current = Section {
+                regions,
+                sides,
+                diagnoses: DIAGNOSIS_LABEL.is_match(quote),
+                plan: PLAN_LABEL.is_match(quote),
+                request: PLAN_LABEL.is_match(quote) && REQUEST_LABEL.is_match(quote),
+            };
+            out.push(current.clone());
+            continue;
+        }
+        let mut this = current.clone();
+        if let Some(label) = lead_in(quote) {
+            this.plan |= PLAN_LABEL.is_match(label);
+            this.request |= PLAN_LABEL.is_match(label) && REQUEST_LABEL.is_match(label);
+        }
+        out.push(this);
+    }
+    out
 }
 
 fn annotate_document(doc: &Document, out: &mut Vec<Sentence>) {
@@ -297,7 +351,7 @@ fn annotate_document(doc: &Document, out: &mut Vec<Sentence>) {
         .filter(|_| doc.kind != DocumentKind::CaseSummary)
         .map(FuzzyDate::day);
     let bytes = flat.as_bytes();
-    let mut section = Section::default();
+    let headed = sections(&flat, &spans);
     // The regions of the sentence before, within a paragraph, and where
     // they came from: a heading's regions stay the heading's.
     let mut context: (Vec<BodyRegion>, Vec<Side>, RegionFrom) =
@@ -311,6 +365,7 @@ fn annotate_document(doc: &Document, out: &mut Vec<Sentence>) {
             continue;
         }
         let new_line = span.start == 0 || bytes.get(span.start.saturating_sub(1)) == Some(&b'\n');
+        let section = headed.get(i).cloned().unwrap_or_default();
         if new_line {
             context = (
                 section.regions.clone(),
@@ -322,11 +377,6 @@ fn annotate_document(doc: &Document, out: &mut Vec<Sentence>) {
         let (mut regions, sides) = places(own_lower);
         level_regions(text, &mut regions);
         if is_heading(&quote) {
-            section = Section {
-                regions: regions.clone(),
-                sides: sides.clone(),
-                diagnoses: DIAGNOSIS_LABEL.is_match(&quote),
-            };
             context = (regions.clone(), sides.clone(), RegionFrom::Heading);
         }
         let label_diagnoses = lead_in(&quote).is_some_and(|l| DIAGNOSIS_LABEL.is_match(l));
@@ -350,7 +400,12 @@ fn annotate_document(doc: &Document, out: &mut Vec<Sentence>) {
         out.push(Sentence {
             doc: doc.id,
             span: map.span_to_original(*span),
-            source: source_of(doc, &quote),
+            source: if section.request {
+                Source::Request
+            } else {
+                source_of(doc, &quote)
+            },
+            planned_section: section.plan,
             diagnosis_line: section.diagnoses
                 || label_diagnoses
                 || DIAGNOSIS_SENTENCE.is_match(&quote),
@@ -460,10 +515,10 @@ mod tests {
     fn dates_inside_a_sentence_do_not_date_it() {
         let s = index(
             DocumentKind::ProgressReport,
-            "She is worse since the MRI of 03/18/2016 was read. On 09/01/2016, she fell. She now uses a cane.",
+            "She reports that her numbness has been worse ever since the MRI of 03/18/2016 was read. On 09/01/2016, she fell. She now uses a cane.",
         );
         let doc_day = FuzzyDate::day(NaiveDate::from_ymd_opt(2016, 10, 10).unwrap());
-        assert_eq!(find(&s, "worse since").date, Some(doc_day));
+        assert_eq!(find(&s, "worse ever since").date, Some(doc_day));
         let fell = FuzzyDate::day(NaiveDate::from_ymd_opt(2016, 9, 1).unwrap());
         assert_eq!(find(&s, "she fell").date, Some(fell));
         assert_eq!(
@@ -471,6 +526,24 @@ mod tests {
             Some(fell),
             "carried in the paragraph"
         );
+    }
+
+    #[test]
+    fn plan_and_request_sections_are_proposals() {
+        let s = index(
+            DocumentKind::ProgressReport,
+            "OBJECTIVE:\n\nAntalgic gait.\n\nPLAN\n1. Physical therapy 2 times a week for 6 weeks.\n2. Naproxen 550 mg #60.\n\nREQUESTED SERVICES:\n1. Lumbar MRI.\n",
+        );
+        assert!(!find(&s, "Antalgic").planned_section);
+        assert!(find(&s, "Physical therapy").planned_section);
+        assert_eq!(find(&s, "Physical therapy").source, Source::Clinical);
+        assert!(find(&s, "Lumbar MRI").planned_section);
+        assert_eq!(find(&s, "Lumbar MRI").source, Source::Request);
+        let lead = index(
+            DocumentKind::ProgressReport,
+            "Plan: acupuncture for six visits.",
+        );
+        assert!(lead[0].planned_section);
     }
 
     #[test]
