@@ -262,9 +262,25 @@ impl Context<'_> {
         })
     }
 
-    /// A sentence as evidence, scoped by its regions and sides.
-    fn found_sentence(&self, s: &Sentence) -> Option<Found> {
+    /// A sentence as evidence, scoped by its regions and sides. A heading
+    /// is no evidence. For a criterion that asks what is planned, a
+    /// treater's own plan in a clinical record speaks for the record.
+    fn found_sentence(&self, s: &Sentence, planned_rule: bool) -> Option<Found> {
+        if s.heading {
+            return None;
+        }
         let about = self.about(s.stated_regions(), &s.sides, &s.norm)?;
+        let clinical_document = self.case.document(s.doc).is_some_and(|d| {
+            !matches!(
+                d.kind,
+                DocumentKind::RequestForAuthorization | DocumentKind::UtilizationReview
+            )
+        });
+        let source = if planned_rule && s.planned_section && clinical_document {
+            Source::Clinical
+        } else {
+            s.source
+        };
         Some(Found {
             evidence: Evidence {
                 doc: s.doc,
@@ -273,7 +289,7 @@ impl Context<'_> {
                 date: s.date,
             },
             about,
-            source: s.source,
+            source,
             diagnosis_line: s.diagnosis_line,
         })
     }
@@ -432,7 +448,7 @@ impl Context<'_> {
                     if !near_words.is_empty() && !near_words.any_in(&s.norm) {
                         continue;
                     }
-                    let Some(ev) = self.found_sentence(s) else {
+                    let Some(ev) = self.found_sentence(s, *planned) else {
                         continue;
                     };
                     match m {

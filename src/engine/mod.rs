@@ -243,22 +243,30 @@ pub fn decide(
     // Not supported: name the failing criteria of the path that came closest,
     // preferring a path that fails on something missing over one that fails
     // only because a finding is present (a "!" criterion).
-    let closest = g.decision.paths.iter().min_by_key(|p| {
-        let failing: Vec<&String> = p.iter().filter(|id| !holds(id)).collect();
-        let negated = failing.iter().filter(|id| id.starts_with('!')).count();
-        (failing.len(), negated)
-    });
-    // Clear when the closest path fails on something the records answer
-    // (a finding absent or contradicted, an exclusion present); borderline
-    // when it fails only on what is not documented.
-    let fails_on_evidence = closest.is_some_and(|path| {
+    // A path fails on evidence when a criterion on it is answered against
+    // the request (a finding absent or contradicted, an exclusion present),
+    // not merely undocumented.
+    let fails_on_evidence = |path: &Vec<String>| {
         path.iter()
             .filter(|id| !holds(id))
             .any(|id| match id.strip_prefix('!') {
                 Some(inner) => answer_of(inner) == Answer::Met,
                 None => answer_of(id) == Answer::NotMet,
             })
+    };
+    // The path that came closest names the reasons: fewest failing
+    // criteria, then one that fails on what is missing (it tells the reader
+    // what would support the request) over one the records answer against,
+    // then one without an exclusion.
+    let closest = g.decision.paths.iter().min_by_key(|p| {
+        let failing: Vec<&String> = p.iter().filter(|id| !holds(id)).collect();
+        let negated = failing.iter().filter(|id| id.starts_with('!')).count();
+        (failing.len(), fails_on_evidence(p), negated)
     });
+    // Clear when every path fails on evidence: documenting more could not
+    // turn it. Borderline when some path fails only on what is missing.
+    let every_path_answered =
+        !g.decision.paths.is_empty() && g.decision.paths.iter().all(fails_on_evidence);
     let mut reasons: Vec<String> = match closest {
         Some(path) => path
             .iter()
@@ -292,7 +300,7 @@ pub fn decide(
     } else {
         None
     };
-    let strength = if over_limit || fails_on_evidence {
+    let strength = if over_limit || every_path_answered {
         Strength::Clear
     } else {
         Strength::Borderline

@@ -71,9 +71,11 @@ pub struct Sentence {
     /// A diagnosis label (a "Diagnoses:" list, "was diagnosed with"), not
     /// an examination or study finding.
     pub diagnosis_line: bool,
-    /// Under a plan, recommendations or requests heading: a treatment it
-    /// names is proposed, not done.
+    /// Under a plan, recommendations or requests heading: what it names is
+    /// proposed, in the requesting physician's voice, not done.
     pub planned_section: bool,
+    /// A heading or title line: it names a section, it is no evidence.
+    pub heading: bool,
     /// Certainty triggers in `norm`, found once.
     pub triggers: Vec<Trigger>,
 }
@@ -400,7 +402,8 @@ fn annotate_document(doc: &Document, out: &mut Vec<Sentence>) {
         out.push(Sentence {
             doc: doc.id,
             span: map.span_to_original(*span),
-            source: if section.request {
+            heading: is_heading(&quote),
+            source: if section.request || section.plan {
                 Source::Request
             } else {
                 source_of(doc, &quote)
@@ -536,7 +539,9 @@ mod tests {
         );
         assert!(!find(&s, "Antalgic").planned_section);
         assert!(find(&s, "Physical therapy").planned_section);
-        assert_eq!(find(&s, "Physical therapy").source, Source::Clinical);
+        assert_eq!(find(&s, "Physical therapy").source, Source::Request);
+        assert!(find(&s, "PLAN").heading);
+        assert!(!find(&s, "Antalgic").heading);
         assert!(find(&s, "Lumbar MRI").planned_section);
         assert_eq!(find(&s, "Lumbar MRI").source, Source::Request);
         let lead = index(
