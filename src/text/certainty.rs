@@ -310,8 +310,10 @@ pub fn read(
     // `flag` within `cap` bytes, scope ended by any trigger with a role in
     // `stops`.
     let pre = |flag: u32, cap: usize, stops: u32| {
-        let candidates = before.iter().rev().filter(|t| t.end <= fs);
-        nearest(candidates, |t| fs - t.end, flag, cap, stops)
+        // A trigger may also reach into the phrase it governs ("no history
+        // of" before the phrase "history of peptic ulcer").
+        let candidates = before.iter().rev().filter(|t| t.end <= fe);
+        nearest(candidates, |t| fs.saturating_sub(t.end), flag, cap, stops)
     };
     let post = |flag: u32, cap: usize, stops: u32| {
         nearest(after.iter(), |t| t.start - fe, flag, cap, stops)
