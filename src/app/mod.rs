@@ -34,6 +34,7 @@ pub use files::{
     ScriptedDialogs,
 };
 pub use letter::letter_text;
+pub use panels::{ATTESTATION, signing_summary};
 pub use library::{CaseLibrary, LibraryRow};
 pub use shortcuts::Shortcut;
 pub use theme::{Theme, ThemeKind};
@@ -1223,7 +1224,12 @@ impl Workstation {
                     self.modal = Some(Modal::Finalize { attest: false });
                 }
             }
-            Action::Sign => self.sign(),
+            Action::Sign => {
+                if matches!(self.modal, Some(Modal::Finalize { .. })) {
+                    self.modal = None;
+                }
+                self.sign();
+            }
             Action::RegenerateStale => {
                 let stale: Vec<ItemId> = self
                     .open

@@ -48,7 +48,7 @@ pub fn draft_from_answers(
 ) -> String {
     let text = lower_first(a.request.text.trim().trim_end_matches(['.', ':']));
     let text = text.as_str();
-    let mut paragraphs = vec![opening(g, text)];
+    let mut paragraphs = vec![opening(g, a, text)];
     let follows_surgery = a.request.depends_on.is_some()
         && suggestion.decision == Decision::NotMedicallyNecessary
         && suggestion.reasons.first().is_some_and(|r| {
@@ -87,7 +87,7 @@ pub fn draft_from_answers(
 }
 
 /// The request and what the guideline says, cited.
-fn opening(g: Option<&Guideline>, text: &str) -> Vec<String> {
+fn opening(g: Option<&Guideline>, a: &ItemAssessment, text: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![format!("The request is for {text}.")];
     match g {
         Some(g) => {
@@ -105,11 +105,19 @@ fn opening(g: Option<&Guideline>, text: &str) -> Vec<String> {
                 .unwrap_or_default();
             out.push(format!("{statement} ({cite})."));
         }
-        None => out.push(
-            "No guideline in the library addresses this request, so the records were weighed \
-             against generally accepted standards of practice."
-                .to_string(),
-        ),
+        // A guideline from outside the built-in library: its citation is
+        // all the assessment keeps.
+        None => match a.guideline.as_ref().filter(|r| !r.citation.trim().is_empty()) {
+            Some(r) => out.push(format!(
+                "The applicable guideline is {}.",
+                r.citation.trim().trim_end_matches('.')
+            )),
+            None => out.push(
+                "No guideline in the library addresses this request, so the records were weighed \
+                 against generally accepted standards of practice."
+                    .to_string(),
+            ),
+        },
     }
     out
 }
