@@ -60,9 +60,15 @@ impl<'a> Quoted<'a> {
             .facts
             .iter()
             .filter(|f| f.is_positive() || f.is_absent())
+            // The denial's own account and the IMR paperwork are not the
+            // clinical record; the request paragraph names them instead.
             .filter(|f| {
-                case.document(f.doc)
-                    .is_some_and(|d| d.kind != DocumentKind::CaseSummary)
+                case.document(f.doc).is_some_and(|d| {
+                    !matches!(
+                        d.kind,
+                        DocumentKind::CaseSummary | DocumentKind::UtilizationReview
+                    )
+                })
             })
             .collect();
         Quoted {
@@ -100,7 +106,9 @@ impl<'a> Quoted<'a> {
             .collect::<Vec<_>>()
             .join(" ");
         let sentence = sentence.trim().trim_end_matches(['.', ';', ',']).to_string();
-        if sentence.is_empty() || self.used.contains(&sentence) {
+        let form_line = sentence.matches(':').count() >= 3;
+        let title = sentence.eq_ignore_ascii_case(doc.title.trim());
+        if sentence.is_empty() || form_line || title || self.used.contains(&sentence) {
             return None;
         }
         self.used.push(sentence.clone());
@@ -110,25 +118,41 @@ impl<'a> Quoted<'a> {
     /// "the progress report (PR-2) of 02/01/2026 records: "…"" for each
     /// new sentence among `facts`, newest last, at most [`MAX_QUOTES`].
     fn quotes(&mut self, facts: &[&Fact], newest: bool) -> Vec<String> {
-        let mut out = Vec::new();
         let ordered: Vec<&Fact> = if newest {
             facts.iter().rev().copied().collect()
         } else {
             facts.to_vec()
         };
+        // Quotes from one report on one date read as one clause.
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        let mut taken = 0;
         for f in ordered {
-            if out.len() >= MAX_QUOTES {
+            if taken >= MAX_QUOTES {
                 break;
             }
             let date = self.date_of(f);
             if let Some((quote, doc)) = self.take(f) {
-                out.push(format!("{} records \"{quote}\"", source(doc, date)));
+                taken += 1;
+                let from = source(doc, date);
+                match groups.iter_mut().find(|(s, _)| *s == from) {
+                    Some((_, quotes)) => quotes.push(quote),
+                    None => groups.push((from, vec![quote])),
+                }
             }
         }
         if newest {
-            out.reverse();
+            groups.reverse();
+            for (_, quotes) in &mut groups {
+                quotes.reverse();
+            }
         }
-        out
+        groups
+            .into_iter()
+            .map(|(from, quotes)| {
+                let quotes: Vec<String> = quotes.iter().map(|q| format!("\"{q}\"")).collect();
+                format!("{from} records {}", join_list(&quotes))
+            })
+            .collect()
     }
 }
 
@@ -228,8 +252,42 @@ fn complaints_and_exam(quoted: &mut Quoted) -> String {
 
 /// Imaging and electrodiagnostic studies with their dates and findings.
 fn studies(quoted: &mut Quoted) -> String {
-    let facts = quoted.of(&[FactKind::Imaging, FactKind::Electrodiagnostic]);
-    let found = quoted.quotes(&facts, false);
+    let study_docs: Vec<_> = quoted
+        .case
+        .documents
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.kind,
+                DocumentKind::ImagingReport | DocumentKind::ElectrodiagnosticReport
+            )
+        })
+        .map(|d| d.id)
+        .collect();
+    let mut found = Vec::new();
+    for doc in &study_docs {
+        // The findings of each study, from its own report: the diagnoses it
+        // states first, else what it says of the study.
+        let mut facts: Vec<&Fact> = quoted
+            .of(&[FactKind::Diagnosis])
+            .into_iter()
+            .filter(|f| f.doc == *doc)
+            .collect();
+        if facts.is_empty() {
+            facts = quoted
+                .of(&[FactKind::Imaging, FactKind::Electrodiagnostic])
+                .into_iter()
+                .filter(|f| f.doc == *doc)
+                .collect();
+        }
+        // What a study found before what it ruled out.
+        facts.sort_by_key(|f| !f.is_positive());
+        found.extend(quoted.quotes(&facts[..facts.len().min(2)], false));
+    }
+    if study_docs.is_empty() {
+        let facts = quoted.of(&[FactKind::Imaging, FactKind::Electrodiagnostic]);
+        found = quoted.quotes(&facts, false);
+    }
     if found.is_empty() {
         return String::new();
     }
@@ -300,9 +358,12 @@ fn request_and_review(case: &Case, quoted: &mut Quoted) -> String {
         Some(d) => format!(
             "A request for authorization dated {} asked for {}.",
             d.format("%m/%d/%Y"),
-            join_list(&requests)
+            join_requests(&requests)
         ),
-        None => format!("The treating physician requested {}.", join_list(&requests)),
+        None => format!(
+            "The treating physician requested {}.",
+            join_requests(&requests)
+        ),
     }];
     let ur = match case.meta.ur_denial_date {
         Some(d) => format!(
@@ -311,21 +372,62 @@ fn request_and_review(case: &Case, quoted: &mut Quoted) -> String {
         ),
         None => "Utilization review denied the request".to_string(),
     };
-    let reasons = quoted.of(&[FactKind::UtilizationReview]);
-    let reasons = quoted.quotes(&reasons[reasons.len().saturating_sub(1)..], false);
-    match reasons.first() {
-        Some(r) => out.push(format!("{ur}; {r}.")),
+    let determination = case
+        .documents
+        .iter()
+        .filter(|d| d.kind == DocumentKind::UtilizationReview)
+        .max_by_key(|d| d.date);
+    match determination {
+        Some(d) => out.push(format!(
+            "{ur}; its reasons are set out in {}.",
+            source(d, d.date)
+        )),
         None => out.push(format!("{ur}.")),
     }
+    let _ = quoted;
     out.join(" ")
+}
+
+/// Requests often hold commas themselves, so they are joined with
+/// semicolons: "a; b; and c".
+fn join_requests(requests: &[&str]) -> String {
+    let parts: Vec<String> = requests
+        .iter()
+        .map(|r| lower_request(r.trim().trim_end_matches('.')))
+        .collect();
+    join_clauses(&parts)
+}
+
+/// A request mid-sentence: an opening capital is lowered unless the first
+/// word is an acronym or a name-like word ("MRI", "Tramadol" keep theirs
+/// only when all caps or followed by a dose).
+fn lower_request(text: &str) -> String {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let acronym = first.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    if acronym {
+        return text.to_string();
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// "the imaging report "MRI lumbar spine" of 01/10/2026": the document's
 /// kind, its title when it says more, and the date.
 fn source(doc: &Document, date: Option<NaiveDate>) -> String {
     let kind = kind_mid_sentence(doc.kind.label());
-    let title = doc.title.trim();
-    let named = if title.is_empty() || title.eq_ignore_ascii_case(doc.kind.label()) {
+    // The title names the study; other reports are named by their kind.
+    let study = matches!(
+        doc.kind,
+        DocumentKind::ImagingReport
+            | DocumentKind::ElectrodiagnosticReport
+            | DocumentKind::OperativeReport
+            | DocumentKind::Other
+    );
+    let title = title_case(doc.title.trim());
+    let named = if !study || title.is_empty() || title.eq_ignore_ascii_case(doc.kind.label()) {
         format!("the {kind}")
     } else {
         format!("the {kind} \u{201c}{title}\u{201d}")
@@ -334,6 +436,38 @@ fn source(doc: &Document, date: Option<NaiveDate>) -> String {
         Some(d) => format!("{named} of {}", d.format("%m/%d/%Y")),
         None => format!("{named} (undated)"),
     }
+}
+
+/// Acronyms kept in capitals when an all-caps title is set in sentence case.
+const ACRONYMS: &[&str] = &[
+    "MRI", "CT", "EMG", "NCV", "NCS", "MRA", "EMG/NCV", "PR-2", "RFA", "QME", "AME", "X-RAY",
+];
+
+/// An all-caps title ("MRI OF THE LUMBAR SPINE") in sentence case ("MRI of
+/// the lumbar spine"); other titles unchanged.
+fn title_case(title: &str) -> String {
+    let has_lower = title.chars().any(char::is_lowercase);
+    if has_lower {
+        return title.to_string();
+    }
+    title
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            if ACRONYMS.contains(&w) {
+                w.to_string()
+            } else if i == 0 {
+                let lower = w.to_lowercase();
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A document kind as it reads mid-sentence, acronyms kept.
