@@ -396,23 +396,49 @@ fn drafted_summary_of_a_records_case_is_prose_with_dated_findings() {
     // No list fragments: every paragraph is whole sentences.
     for p in &paragraphs {
         assert!(p.ends_with('.'), "paragraph without a full stop: {p}");
-        assert!(p.split_whitespace().count() >= 8, "too short for prose: {p}");
+        assert!(
+            p.split_whitespace().count() >= 8,
+            "too short for prose: {p}"
+        );
     }
     assert!(!summary.contains("record(s) were reviewed"));
     // Findings carry the report and the date they come from.
-    assert!(summary.contains("As to the current complaints, the progress report"), "{summary}");
+    assert!(
+        summary.contains("As to the current complaints, the progress report"),
+        "{summary}"
+    );
     assert!(summary.contains("On examination, the "), "{summary}");
-    assert!(summary.contains("As to imaging and studies, the imaging report"), "{summary}");
+    assert!(
+        summary.contains("As to imaging and studies, the imaging report"),
+        "{summary}"
+    );
     assert!(summary.contains("As to work status, the "), "{summary}");
-    assert!(summary.contains("Utilization review denied the request on 10/18/2016"), "{summary}");
+    assert!(
+        summary.contains("Utilization review denied the request on 10/18/2016"),
+        "{summary}"
+    );
     assert!(summary.contains("of 10/10/2016 records \""), "{summary}");
-    for d in case.documents.iter().filter(|d| d.kind == imrdesk::case::DocumentKind::ImagingReport) {
-        let date = d.date.map(|x| x.format("%m/%d/%Y").to_string()).unwrap_or_default();
-        assert!(summary.contains(&date), "imaging of {date} is in the summary: {summary}");
+    for d in case
+        .documents
+        .iter()
+        .filter(|d| d.kind == imrdesk::case::DocumentKind::ImagingReport)
+    {
+        let date = d
+            .date
+            .map(|x| x.format("%m/%d/%Y").to_string())
+            .unwrap_or_default();
+        assert!(
+            summary.contains(&date),
+            "imaging of {date} is in the summary: {summary}"
+        );
     }
     for item in &case.items {
         let lower = summary.to_lowercase();
-        assert!(lower.contains(&item.disputed_text().to_lowercase()), "{}", item.disputed_text());
+        assert!(
+            lower.contains(&item.disputed_text().to_lowercase()),
+            "{}",
+            item.disputed_text()
+        );
     }
 }
 
@@ -456,13 +482,25 @@ fn readable_text(content: &LetterContent, format: Format) -> String {
 fn every_document_of_the_case_is_listed_by_kind_title_and_date_in_every_letter_format() {
     let (case, analysis) = demo_records();
     let content = LetterContent::from_review(&ReviewState::new(case.clone(), analysis));
-    for format in [Format::Pdf, Format::Docx, Format::Markdown, Format::Html, Format::Text] {
+    for format in [
+        Format::Pdf,
+        Format::Docx,
+        Format::Markdown,
+        Format::Html,
+        Format::Text,
+    ] {
         let text = readable_text(&content, format);
         for doc in &case.documents {
             let title = doc.title.split_whitespace().collect::<Vec<_>>().join(" ");
-            let date = doc.date.map(|d| d.format("%m/%d/%Y").to_string()).unwrap_or_default();
+            let date = doc
+                .date
+                .map(|d| d.format("%m/%d/%Y").to_string())
+                .unwrap_or_default();
             assert!(text.contains(&date), "{format:?}: date {date} of {title}");
-            assert!(text.contains(doc.kind.label()), "{format:?}: kind of {title}");
+            assert!(
+                text.contains(doc.kind.label()),
+                "{format:?}: kind of {title}"
+            );
             assert!(text.contains(&title), "{format:?}: title {title}");
         }
     }

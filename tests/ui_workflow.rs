@@ -372,7 +372,10 @@ fn full_review_workflow() {
     h.run();
     // The dialog says what is signed and asks for the attestation first.
     assert!(h.query_by_label_contains("Your signature covers").is_some());
-    assert!(h.query_by_label_contains("rationale: edited by you").is_some());
+    assert!(
+        h.query_by_label_contains("rationale: edited by you")
+            .is_some()
+    );
     assert_eq!(
         h.state().open.as_ref().map(|o| o.review.status),
         Some(Status::Draft),

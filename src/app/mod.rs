@@ -34,8 +34,8 @@ pub use files::{
     ScriptedDialogs,
 };
 pub use letter::letter_text;
-pub use panels::{ATTESTATION, signing_summary};
 pub use library::{CaseLibrary, LibraryRow};
+pub use panels::{ATTESTATION, signing_summary};
 pub use shortcuts::Shortcut;
 pub use theme::{Theme, ThemeKind};
 pub use timeline::TimelineCache;
@@ -480,11 +480,7 @@ impl Workstation {
         let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &target) else {
             return;
         };
-        let at = self
-            .env
-            .fs
-            .modified(&auto)
-            .map(DateTime::<Utc>::from);
+        let at = self.env.fs.modified(&auto).map(DateTime::<Utc>::from);
         self.modal = Some(Modal::Restore {
             autosave: auto,
             saved,
@@ -893,7 +889,13 @@ impl Workstation {
             o.path
                 .as_ref()
                 .or(o.origin.as_ref())
-                .and_then(|p| if p.is_dir() { Some(p.as_path()) } else { p.parent() })
+                .and_then(|p| {
+                    if p.is_dir() {
+                        Some(p.as_path())
+                    } else {
+                        p.parent()
+                    }
+                })
                 .filter(|f| f.is_absolute())
                 .map(Path::to_path_buf)
         });

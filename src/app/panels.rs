@@ -529,26 +529,32 @@ fn summary_editor(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &m
         return;
     }
     ui.add_space(4.0);
-    egui::CollapsingHeader::new(RichText::new("Clinical case summary (printed in the letter)").strong())
-        .id_salt("case-summary-editor")
-        .default_open(true)
-        .show(ui, |ui| {
-            let review = &open.review;
-            let mut text = review.summary.clone();
-            let label = ui.label(RichText::new("Edit the drafted summary; every finding names its report and date").small().color(theme.weak_text));
-            let edit = ui
-                .add_enabled(
-                    !review.is_read_only(),
-                    egui::TextEdit::multiline(&mut text)
-                        .desired_rows(8)
-                        .desired_width(f32::INFINITY)
-                        .id_salt("case-summary-text"),
-                )
-                .labelled_by(label.id);
-            if edit.changed() && text != review.summary {
-                actions.push(Action::Review(Command::EditSummary { text }));
-            }
-        });
+    egui::CollapsingHeader::new(
+        RichText::new("Clinical case summary (printed in the letter)").strong(),
+    )
+    .id_salt("case-summary-editor")
+    .default_open(true)
+    .show(ui, |ui| {
+        let review = &open.review;
+        let mut text = review.summary.clone();
+        let label = ui.label(
+            RichText::new("Edit the drafted summary; every finding names its report and date")
+                .small()
+                .color(theme.weak_text),
+        );
+        let edit = ui
+            .add_enabled(
+                !review.is_read_only(),
+                egui::TextEdit::multiline(&mut text)
+                    .desired_rows(8)
+                    .desired_width(f32::INFINITY)
+                    .id_salt("case-summary-text"),
+            )
+            .labelled_by(label.id);
+        if edit.changed() && text != review.summary {
+            actions.push(Action::Review(Command::EditSummary { text }));
+        }
+    });
 }
 
 /// The item selector shared by checklist and decision panels.
@@ -1138,17 +1144,26 @@ fn finalize_dialog(
         settings.credentials.trim()
     ));
     let review = &open.review;
-    egui::ScrollArea::vertical().max_height(340.0).show(ui, |ui| {
-        for line in signing_summary(review) {
-            ui.label(line);
-        }
-    });
+    egui::ScrollArea::vertical()
+        .max_height(340.0)
+        .show(ui, |ui| {
+            for line in signing_summary(review) {
+                ui.label(line);
+            }
+        });
     let stale = review.stale_rationales();
     if !stale.is_empty() {
         ui.add_space(4.0);
-        ui.label(RichText::new("Some rationales were drafted before the review changed:").strong().color(theme.not_documented));
+        ui.label(
+            RichText::new("Some rationales were drafted before the review changed:")
+                .strong()
+                .color(theme.not_documented),
+        );
         for (id, changes) in &stale {
-            ui.label(RichText::new(format!("• Item {id}: {}", changes.join("; "))).color(theme.not_documented));
+            ui.label(
+                RichText::new(format!("• Item {id}: {}", changes.join("; ")))
+                    .color(theme.not_documented),
+            );
         }
         if ui.button("Regenerate these rationales").on_hover_text("Drafts them again from the current answers and reasons (Undo brings your text back)").clicked() {
             actions.push(Action::RegenerateStale);
@@ -1157,7 +1172,11 @@ fn finalize_dialog(
     ui.add_space(4.0);
     ui.checkbox(attest, ATTESTATION);
     ui.horizontal(|ui| {
-        let label = if stale.is_empty() { "Sign" } else { "Sign with these rationales" };
+        let label = if stale.is_empty() {
+            "Sign"
+        } else {
+            "Sign with these rationales"
+        };
         if ui.add_enabled(*attest, egui::Button::new(label)).clicked() {
             actions.push(Action::Sign);
             *close = true;
@@ -1177,8 +1196,15 @@ pub const ATTESTATION: &str = "I attest that I reviewed the records listed, that
 pub fn signing_summary(review: &crate::review::ReviewState) -> Vec<String> {
     let mut out = Vec::new();
     for item in &review.items {
-        let text = review.case.item(item.item).map(|i| i.disputed_text().to_string()).unwrap_or_default();
-        let decision = item.decision.map(|d| d.label().to_string()).unwrap_or_else(|| "no decision".into());
+        let text = review
+            .case
+            .item(item.item)
+            .map(|i| i.disputed_text().to_string())
+            .unwrap_or_default();
+        let decision = item
+            .decision
+            .map(|d| d.label().to_string())
+            .unwrap_or_else(|| "no decision".into());
         out.push(format!("Item {}: {text} — {decision}", item.item));
         for c in &item.criteria {
             if review.is_override(item.item, c) {
@@ -1196,7 +1222,11 @@ pub fn signing_summary(review: &crate::review::ReviewState) -> Vec<String> {
         }
         out.push(format!(
             "    rationale: {}",
-            if item.rationale_edited { "edited by you" } else { "the draft, not edited" }
+            if item.rationale_edited {
+                "edited by you"
+            } else {
+                "the draft, not edited"
+            }
         ));
     }
     out.push(format!(

@@ -107,7 +107,11 @@ fn opening(g: Option<&Guideline>, a: &ItemAssessment, text: &str) -> Vec<String>
         }
         // A guideline from outside the built-in library: its citation is
         // all the assessment keeps.
-        None => match a.guideline.as_ref().filter(|r| !r.citation.trim().is_empty()) {
+        None => match a
+            .guideline
+            .as_ref()
+            .filter(|r| !r.citation.trim().is_empty())
+        {
             Some(r) => out.push(format!(
                 "The applicable guideline is {}.",
                 r.citation.trim().trim_end_matches('.')
@@ -136,11 +140,12 @@ fn criterion_answer(c: &CriterionResult, reviewed: ReviewedAnswer, case: &Case) 
             (Answer::Met, None) => "Yes, on the reviewer's reading of the records.".to_string(),
             (Answer::NotMet, None) => "No, on the reviewer's reading of the records.".to_string(),
             (Answer::NotDocumented, Some(r)) => {
-                format!("The records provided do not document it. {}.", upper_first(r))
+                format!(
+                    "The records provided do not document it. {}.",
+                    upper_first(r)
+                )
             }
-            (Answer::NotDocumented, None) => {
-                "The records provided do not document it.".to_string()
-            }
+            (Answer::NotDocumented, None) => "The records provided do not document it.".to_string(),
         };
     }
     match (c.answer, c.evidence.first()) {

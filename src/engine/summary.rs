@@ -105,7 +105,10 @@ impl<'a> Quoted<'a> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        let sentence = sentence.trim().trim_end_matches(['.', ';', ',']).to_string();
+        let sentence = sentence
+            .trim()
+            .trim_end_matches(['.', ';', ','])
+            .to_string();
         let form_line = sentence.matches(':').count() >= 3;
         let title = sentence.eq_ignore_ascii_case(doc.title.trim());
         if sentence.is_empty() || form_line || title || self.used.contains(&sentence) {
@@ -222,7 +225,10 @@ fn diagnoses(quoted: &Quoted) -> Vec<String> {
             }
             _ => words,
         };
-        if !out.iter().any(|o| o == &label || o.starts_with(&format!("{label} at"))) {
+        if !out
+            .iter()
+            .any(|o| o == &label || o.starts_with(&format!("{label} at")))
+        {
             out.retain(|o| !label.starts_with(&format!("{o} at")));
             out.push(label);
         }
@@ -317,7 +323,10 @@ fn treatment(quoted: &mut Quoted) -> String {
     let response = quoted.quotes(&response, true);
     let mut out = Vec::new();
     if !given.is_empty() {
-        out.push(format!("As to treatment to date, {}.", join_clauses(&given)));
+        out.push(format!(
+            "As to treatment to date, {}.",
+            join_clauses(&given)
+        ));
     }
     if !response.is_empty() {
         out.push(format!(
@@ -403,7 +412,10 @@ fn join_requests(requests: &[&str]) -> String {
 /// only when all caps or followed by a dose).
 fn lower_request(text: &str) -> String {
     let first = text.split_whitespace().next().unwrap_or("");
-    let acronym = first.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let acronym = first
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
     if acronym {
         return text.to_string();
     }
@@ -548,7 +560,10 @@ mod tests {
     fn lists_and_clauses_read_as_english() {
         assert_eq!(join_list(&["a", "b", "c"]), "a, b and c");
         assert_eq!(join_clauses(&["x".into(), "y".into()]), "x; and y");
-        assert_eq!(kind_mid_sentence("Progress report (PR-2)"), "progress report (PR-2)");
+        assert_eq!(
+            kind_mid_sentence("Progress report (PR-2)"),
+            "progress report (PR-2)"
+        );
     }
 
     #[test]

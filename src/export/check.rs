@@ -300,7 +300,11 @@ fn contradicted_answers(item: &LetterItem) -> Vec<(String, String, Answer)> {
             continue;
         };
         if said != c.answer {
-            let words: String = after.split_whitespace().take(7).collect::<Vec<_>>().join(" ");
+            let words: String = after
+                .split_whitespace()
+                .take(7)
+                .collect::<Vec<_>>()
+                .join(" ");
             out.push((question.to_string(), words, c.answer));
         }
     }

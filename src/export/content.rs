@@ -317,7 +317,11 @@ impl LetterContent {
 /// a part naming a license goes to licensure, the rest is the specialty.
 pub fn credentials_of(text: &str) -> ReviewerCredentials {
     let mut out = ReviewerCredentials::default();
-    for part in text.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         let lower = part.to_lowercase();
         if let Some(rest) = lower
             .strip_prefix("licensed in ")

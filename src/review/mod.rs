@@ -378,7 +378,14 @@ impl ReviewState {
     /// under it, so two cases never share an autosave file.
     pub fn case_key(&self) -> String {
         let mut hasher = Sha256::new();
-        hasher.update(self.case.meta.case_number.as_deref().unwrap_or("").as_bytes());
+        hasher.update(
+            self.case
+                .meta
+                .case_number
+                .as_deref()
+                .unwrap_or("")
+                .as_bytes(),
+        );
         for d in &self.case.documents {
             hasher.update([0u8]);
             hasher.update(d.title.as_bytes());
@@ -724,9 +731,10 @@ impl ReviewState {
                     Some(Typing::Rationale(*item)),
                 )
             }
-            Command::EditSummary { .. } => {
-                ("Clinical case summary edited".to_string(), Some(Typing::Summary))
-            }
+            Command::EditSummary { .. } => (
+                "Clinical case summary edited".to_string(),
+                Some(Typing::Summary),
+            ),
             Command::RegenerateRationale {
                 item,
                 overwrite_edits,
@@ -800,9 +808,10 @@ impl ReviewState {
             Command::EditSummary { text } => self.summary = text,
             Command::RegenerateRationale { item, .. } => {
                 let draft = rule::draft_rationale(self, item);
-                let decision = self.item_review(item).and_then(|i| i.decision).or_else(|| {
-                    self.current_suggestion(item).map(|s| s.decision)
-                });
+                let decision = self
+                    .item_review(item)
+                    .and_then(|i| i.decision)
+                    .or_else(|| self.current_suggestion(item).map(|s| s.decision));
                 let training = self.mode == Mode::Training;
                 if let Some(i) = self.item_mut(item) {
                     i.rationale = draft;
