@@ -491,7 +491,8 @@ fn every_document_of_the_case_is_listed_by_kind_title_and_date_in_every_letter_f
     ] {
         let text = readable_text(&content, format);
         for doc in &case.documents {
-            let title = doc.title.split_whitespace().collect::<Vec<_>>().join(" ");
+            let title = imrdesk::engine::summary::title_case(doc.title.trim());
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
             let date = doc
                 .date
                 .map(|d| d.format("%m/%d/%Y").to_string())

@@ -453,11 +453,16 @@ fn source(doc: &Document, date: Option<NaiveDate>) -> String {
 /// Acronyms kept in capitals when an all-caps title is set in sentence case.
 const ACRONYMS: &[&str] = &[
     "MRI", "CT", "EMG", "NCV", "NCS", "MRA", "EMG/NCV", "PR-2", "RFA", "QME", "AME", "X-RAY",
+    "DWC", "MTUS", "IMR", "UR",
 ];
 
+/// Names kept capitalised when an all-caps title is set in sentence case.
+const NAMES: &[&str] = &["CALIFORNIA"];
+
 /// An all-caps title ("MRI OF THE LUMBAR SPINE") in sentence case ("MRI of
-/// the lumbar spine"); other titles unchanged.
-fn title_case(title: &str) -> String {
+/// the lumbar spine"); other titles unchanged. Records shout their titles;
+/// a letter reads better without it.
+pub fn title_case(title: &str) -> String {
     let has_lower = title.chars().any(char::is_lowercase);
     if has_lower {
         return title.to_string();
@@ -466,9 +471,10 @@ fn title_case(title: &str) -> String {
         .split_whitespace()
         .enumerate()
         .map(|(i, w)| {
-            if ACRONYMS.contains(&w) {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '/');
+            if ACRONYMS.contains(&bare) {
                 w.to_string()
-            } else if i == 0 {
+            } else if i == 0 || NAMES.contains(&bare) {
                 let lower = w.to_lowercase();
                 let mut c = lower.chars();
                 c.next()

@@ -218,7 +218,7 @@ fn build(content: &LetterContent) -> Vec<Block> {
                             .map(|x| x.format("%m/%d/%Y").to_string())
                             .unwrap_or_else(|| "undated".into()),
                         d.kind.label().to_string(),
-                        d.title.trim().to_string(),
+                        crate::engine::summary::title_case(d.title.trim()),
                     ]
                 })
                 .collect(),
