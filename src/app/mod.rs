@@ -1551,6 +1551,18 @@ impl FirstFrameProbe {
     }
 }
 
+/// The last line of defence for unsaved work: when the window system goes
+/// away under the window (an X server that stops, a session that ends),
+/// winit can panic inside the event loop before `on_exit` runs (winit
+/// issue 3686). The app is dropped while that panic unwinds, so the
+/// autosave is written here too. After a normal exit the work is already
+/// saved or autosaved and this writes nothing new.
+impl Drop for ImrApp {
+    fn drop(&mut self) {
+        self.workstation.on_exit();
+    }
+}
+
 const SETTINGS_KEY: &str = "imrdesk-settings";
 const LAYOUT_KEY: &str = "imrdesk-layout";
 
@@ -1617,28 +1629,37 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
         persist_window: true,
         ..Default::default()
     };
-    eframe::run_native(
-        "imrdesk",
-        options,
-        Box::new(move |cc| {
-            let (settings, layout) = match cc.storage {
-                Some(s) => (
-                    eframe::get_value::<Settings>(s, SETTINGS_KEY).unwrap_or_default(),
-                    eframe::get_value::<egui_tiles::Tree<Pane>>(s, LAYOUT_KEY),
-                ),
-                None => (Settings::default(), None),
-            };
-            let mut ws = Workstation::new(real_env(autosave_dir), settings, layout);
-            match initial {
-                Some(path) => ws.open_path(path, false),
-                None => ws.open_demo(),
-            }
-            screenshot::configure(&mut ws);
-            Ok(Box::new(ImrApp {
-                workstation: ws,
-                probe,
-            }))
-        }),
-    )
-    .map_err(|e| format!("cannot open the window: {e}"))
+    let window = std::panic::AssertUnwindSafe(move || {
+        eframe::run_native(
+            "imrdesk",
+            options,
+            Box::new(move |cc| {
+                let (settings, layout) = match cc.storage {
+                    Some(s) => (
+                        eframe::get_value::<Settings>(s, SETTINGS_KEY).unwrap_or_default(),
+                        eframe::get_value::<egui_tiles::Tree<Pane>>(s, LAYOUT_KEY),
+                    ),
+                    None => (Settings::default(), None),
+                };
+                let mut ws = Workstation::new(real_env(autosave_dir), settings, layout);
+                match initial {
+                    Some(path) => ws.open_path(path, false),
+                    None => ws.open_demo(),
+                }
+                screenshot::configure(&mut ws);
+                Ok(Box::new(ImrApp {
+                    workstation: ws,
+                    probe,
+                }))
+            }),
+        )
+    });
+    match std::panic::catch_unwind(window) {
+        Ok(result) => result.map_err(|e| format!("cannot open the window: {e}")),
+        Err(_) => Err(
+            "the window system closed the window unexpectedly; unsaved work was autosaved and \
+             is offered for restore at the next start"
+                .to_string(),
+        ),
+    }
 }
