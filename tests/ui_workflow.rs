@@ -383,7 +383,12 @@ fn full_review_workflow() {
     );
     h.get_by_label(imrdesk::app::ATTESTATION).click();
     h.run();
-    h.get_by_label("Sign").click();
+    // The first decision differs from the drafted rationale's, so the
+    // dialog asks whether to sign the rationale as it stands.
+    match h.query_by_label("Sign") {
+        Some(sign) => sign.click(),
+        None => h.get_by_label("Sign with these rationales").click(),
+    }
     h.run();
     let status = h.state().open.as_ref().map(|o| o.review.status);
     assert_eq!(status, Some(Status::Finalized));
