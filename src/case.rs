@@ -198,8 +198,8 @@ pub struct Document {
     pub date: Option<NaiveDate>,
     /// The full text; fact spans are byte ranges into it.
     pub text: String,
-    /// The file it was read from, if any.
-    #[serde(default)]
+    /// The file it was read from, if any (any OS path, UTF-8 or not).
+    #[serde(default, with = "crate::review::env::os_path::option")]
     pub origin: Option<PathBuf>,
     /// Byte offsets where a new page starts (from PDF page breaks or form feeds).
     #[serde(default)]
@@ -384,9 +384,9 @@ pub enum CaseSource {
     #[default]
     Manual,
     /// A published determination letter (text or PDF).
-    PublishedLetter(PathBuf),
+    PublishedLetter(#[serde(with = "crate::review::env::os_path")] PathBuf),
     /// A folder (or a list of files) of records.
-    Records(PathBuf),
+    Records(#[serde(with = "crate::review::env::os_path")] PathBuf),
     /// The built-in demonstration case.
     Demo,
 }

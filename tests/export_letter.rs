@@ -378,3 +378,131 @@ fn markdown_paragraphs_never_turn_into_lists() {
     );
     assert_eq!(escape("7.5 mg"), "7.5 mg");
 }
+
+/// The demo records case (invented records in `assets/cases/demo`), analysed.
+fn demo_records() -> (imrdesk::case::Case, imrdesk::assessment::Analysis) {
+    let case = imrdesk::ingest::demo_case();
+    let library = imrdesk::guideline::Library::builtin().expect("built-in library");
+    let analysis = imrdesk::engine::analyze(&case, &library);
+    (case, analysis)
+}
+
+#[test]
+fn drafted_summary_of_a_records_case_is_prose_with_dated_findings() {
+    let (case, analysis) = demo_records();
+    let summary = imrdesk::engine::summary::draft_summary(&case, &analysis);
+    let paragraphs: Vec<&str> = summary.split("\n\n").collect();
+    assert!(paragraphs.len() >= 5, "{summary}");
+    // No list fragments: every paragraph is whole sentences.
+    for p in &paragraphs {
+        assert!(p.ends_with('.'), "paragraph without a full stop: {p}");
+        assert!(
+            p.split_whitespace().count() >= 8,
+            "too short for prose: {p}"
+        );
+    }
+    assert!(!summary.contains("record(s) were reviewed"));
+    // Findings carry the report and the date they come from.
+    assert!(
+        summary.contains("As to the current complaints, the progress report"),
+        "{summary}"
+    );
+    assert!(summary.contains("On examination, the "), "{summary}");
+    assert!(
+        summary.contains("As to imaging and studies, the imaging report"),
+        "{summary}"
+    );
+    assert!(summary.contains("As to work status, the "), "{summary}");
+    assert!(
+        summary.contains("Utilization review denied the request on 10/18/2016"),
+        "{summary}"
+    );
+    assert!(summary.contains("of 10/10/2016 records \""), "{summary}");
+    for d in case
+        .documents
+        .iter()
+        .filter(|d| d.kind == imrdesk::case::DocumentKind::ImagingReport)
+    {
+        let date = d
+            .date
+            .map(|x| x.format("%m/%d/%Y").to_string())
+            .unwrap_or_default();
+        assert!(
+            summary.contains(&date),
+            "imaging of {date} is in the summary: {summary}"
+        );
+    }
+    for item in &case.items {
+        let lower = summary.to_lowercase();
+        assert!(
+            lower.contains(&item.disputed_text().to_lowercase()),
+            "{}",
+            item.disputed_text()
+        );
+    }
+}
+
+/// The text a reader gets from each letter format: PDF through a PDF text
+/// extractor, DOCX from its document part, the rest as written.
+fn readable_text(content: &LetterContent, format: Format) -> String {
+    let bytes = export(content, format).expect("export");
+    let text = match format {
+        Format::Pdf => pdf_extract::extract_text_from_mem(&bytes).expect("readable PDF"),
+        Format::Docx => {
+            use std::io::Read;
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+            let mut xml = String::new();
+            zip.by_name("word/document.xml")
+                .expect("document part")
+                .read_to_string(&mut xml)
+                .expect("utf-8");
+            let mut out = String::new();
+            let mut in_tag = false;
+            for c in xml.replace("</w:p>", "\n").chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        }
+        _ => String::from_utf8(bytes).expect("utf-8"),
+    };
+    let text = text
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_document_of_the_case_is_listed_by_kind_title_and_date_in_every_letter_format() {
+    let (case, analysis) = demo_records();
+    let content = LetterContent::from_review(&ReviewState::new(case.clone(), analysis));
+    for format in [
+        Format::Pdf,
+        Format::Docx,
+        Format::Markdown,
+        Format::Html,
+        Format::Text,
+    ] {
+        let text = readable_text(&content, format);
+        for doc in &case.documents {
+            let title = imrdesk::engine::summary::title_case(doc.title.trim());
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            let date = doc
+                .date
+                .map(|d| d.format("%m/%d/%Y").to_string())
+                .unwrap_or_default();
+            assert!(text.contains(&date), "{format:?}: date {date} of {title}");
+            assert!(
+                text.contains(doc.kind.label()),
+                "{format:?}: kind of {title}"
+            );
+            assert!(text.contains(&title), "{format:?}: title {title}");
+        }
+    }
+}

@@ -352,7 +352,13 @@ fn regenerate_never_silently_overwrites_edits() {
     assert!(state.apply(regen(true), &c).is_ok());
     let text = &state.items[0].rationale;
     assert!(
-        text.starts_with("The request is for Lumbar fusion L4-5."),
+        text.to_lowercase()
+            .starts_with("the request is for lumbar fusion l4-5."),
+        "{text}"
+    );
+    // The overridden criterion cites the reviewer's reason, in a whole sentence.
+    assert!(
+        text.contains("Is segmental instability shown? Yes. Flexion films."),
         "{text}"
     );
     assert!(

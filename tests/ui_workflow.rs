@@ -371,6 +371,26 @@ fn full_review_workflow() {
     h.run();
     h.get_by_label("Finalize and sign").click();
     h.run();
+    // The dialog says what is signed and asks for the attestation first.
+    assert!(h.query_by_label_contains("Your signature covers").is_some());
+    assert!(
+        h.query_by_label_contains("rationale: edited by you")
+            .is_some()
+    );
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.review.status),
+        Some(Status::Draft),
+        "nothing is signed before the attestation"
+    );
+    h.get_by_label(imrdesk::app::ATTESTATION).click();
+    h.run();
+    // The first decision differs from the drafted rationale's, so the
+    // dialog asks whether to sign the rationale as it stands.
+    match h.query_by_label("Sign") {
+        Some(sign) => sign.click(),
+        None => h.get_by_label("Sign with these rationales").click(),
+    }
+    h.run();
     let status = h.state().open.as_ref().map(|o| o.review.status);
     assert_eq!(status, Some(Status::Finalized));
     assert!(

@@ -16,8 +16,10 @@ use crate::case::Case;
 pub enum DialogKind {
     /// A letter, a record or a review file.
     OpenFile,
-    /// A folder of records, or of letters for the case library.
+    /// A folder of one case's records, opened as that case.
     OpenFolder,
+    /// A folder of published letters, read into the case library.
+    OpenLibrary,
     SaveReview,
     ExportLetter,
 }
@@ -104,7 +106,7 @@ impl FileDialogs for NativeDialogs {
                     )
                     .add_filter("All files", &["*"])
                     .pick_file(),
-                DialogKind::OpenFolder => dialog.pick_folder(),
+                DialogKind::OpenFolder | DialogKind::OpenLibrary => dialog.pick_folder(),
                 DialogKind::SaveReview => dialog
                     .add_filter("imrdesk review", &[crate::review::file::REVIEW_EXTENSION])
                     .set_file_name(name)

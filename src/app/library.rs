@@ -289,7 +289,7 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
             .on_hover_text("Read every published letter in a folder")
             .clicked()
         {
-            actions.push(Action::StartDialog(super::files::DialogKind::OpenFolder));
+            actions.push(Action::StartDialog(super::files::DialogKind::OpenLibrary));
         }
         ui.checkbox(&mut lib.training, "Training (hide expert decisions)");
         let label = ui.label("Filter:");

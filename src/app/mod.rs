@@ -35,12 +35,16 @@ pub use files::{
 };
 pub use letter::letter_text;
 pub use library::{CaseLibrary, LibraryRow};
+pub use panels::{ATTESTATION, signing_summary};
 pub use shortcuts::Shortcut;
 pub use theme::{Theme, ThemeKind};
 pub use timeline::TimelineCache;
 
 /// How often unsaved work is written to the autosave file.
 pub const AUTOSAVE_SECONDS: i64 = 60;
+
+/// The file-name prefix of untitled work's autosaves; the case key follows.
+pub const UNTITLED: &str = "untitled";
 
 /// Most recent files remembered.
 pub const MAX_RECENT: usize = 10;
@@ -125,9 +129,12 @@ pub struct Settings {
     pub reviewer_name: String,
     pub credentials: String,
     pub theme: ThemeKind,
+    /// Any path the OS gives, UTF-8 or not (see [`crate::review::env::os_path`]).
+    #[serde(with = "crate::review::env::os_path::list")]
     pub recent: Vec<PathBuf>,
     /// The folder of the last file opened, saved or exported: the next
     /// file dialog starts there.
+    #[serde(with = "crate::review::env::os_path::option")]
     pub last_folder: Option<PathBuf>,
 }
 
@@ -173,6 +180,8 @@ pub struct OpenCase {
     pub letter_cache: Option<(usize, String)>,
     /// The case summary's fact lists, built once.
     pub summary_facts: Vec<(&'static str, Vec<String>)>,
+    /// Names the case for its untitled autosave ([`ReviewState::case_key`]).
+    pub case_key: String,
 }
 
 impl OpenCase {
@@ -180,6 +189,7 @@ impl OpenCase {
         let rows = DocRows::build(&review.case, &review.analysis);
         let timeline = TimelineCache::build(&review.analysis.timeline);
         let summary_facts = panels::summary_fact_lists(&review.analysis.facts);
+        let case_key = review.case_key();
         OpenCase {
             review,
             path: None,
@@ -201,6 +211,7 @@ impl OpenCase {
             warnings: Vec::new(),
             letter_cache: None,
             summary_facts,
+            case_key,
         }
     }
 
@@ -279,6 +290,14 @@ pub enum Action {
     SetTheme(ThemeKind),
     ShowSettings,
     OpenLibraryCase(usize),
+    /// Closes the window, after the unsaved-changes prompt when needed.
+    Quit,
+    /// The answer to the unsaved-changes prompt.
+    Unsaved(UnsavedChoice),
+    /// Sign from the finalize dialog (the attestation was given).
+    Sign,
+    /// Regenerate every stale rationale that was not edited by hand.
+    RegenerateStale,
     StepLibrary(bool),
     FocusPane(Pane),
     /// A line for the status bar (e.g. after a copy to the clipboard).
@@ -309,6 +328,20 @@ pub enum Modal {
     Restore {
         autosave: PathBuf,
         saved: Option<PathBuf>,
+        /// The case the autosave belongs to, as the window titles it.
+        case: String,
+        /// When the autosave was written.
+        at: Option<DateTime<Utc>>,
+    },
+    /// The open case has unsaved changes and `then` would replace it.
+    Unsaved {
+        case: String,
+        signed: bool,
+        then: Pending,
+    },
+    /// What signing covers, item by item, and the attestation.
+    Finalize {
+        attest: bool,
     },
     PathEntry {
         kind: DialogKind,
@@ -325,14 +358,42 @@ pub enum Modal {
     },
 }
 
+/// What the reviewer asked for that would close the open case; it runs
+/// once the unsaved-changes prompt is answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    OpenPath { path: PathBuf, training: bool },
+    OpenDemo,
+    Quit,
+}
+
+/// The buttons of the unsaved-changes prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsavedChoice {
+    Save,
+    Discard,
+    Cancel,
+}
+
 /// The effects the window uses, injected (see `review::env`).
 pub struct Env {
     pub clock: Box<dyn Clock>,
-    pub fs: Box<dyn FileSystem>,
+    /// Shared with the autosave writer thread.
+    pub fs: Box<dyn FileSystem + Send + Sync>,
     pub dialogs: Box<dyn FileDialogs>,
     pub backend: Backend,
     /// Where untitled work is autosaved; `None` disables that.
     pub autosave_dir: Option<PathBuf>,
+}
+
+/// [`Env`] as the window keeps it: the filesystem shared so autosaves can
+/// be written on a worker thread.
+struct Effects {
+    clock: Box<dyn Clock>,
+    fs: std::sync::Arc<dyn FileSystem + Send + Sync>,
+    dialogs: Box<dyn FileDialogs>,
+    backend: Backend,
+    autosave_dir: Option<PathBuf>,
 }
 
 /// The whole window's state; see the module documentation.
@@ -348,7 +409,16 @@ pub struct Workstation {
     pub messages: Vec<Message>,
     pub job: Option<LoadJob>,
     pub dialog: Option<PendingDialog>,
-    env: Env,
+    env: Effects,
+    /// The unsaved-changes prompt was answered for quitting: the next close
+    /// request goes through.
+    pub quit_confirmed: bool,
+    /// The window should close (the eframe wrapper sends the command).
+    pub close_now: bool,
+    /// What runs after a Save chosen in the unsaved prompt completes.
+    after_save: Option<Pending>,
+    /// The autosave being written off the UI thread, if any.
+    autosave_job: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
     applied_theme: Option<(ThemeKind, bool)>,
     theme: Theme,
     last_autosave: Option<DateTime<Utc>>,
@@ -359,6 +429,13 @@ pub struct Workstation {
 impl Workstation {
     pub fn new(env: Env, settings: Settings, layout: Option<egui_tiles::Tree<Pane>>) -> Self {
         let theme = Theme::load(settings.theme);
+        let env = Effects {
+            clock: env.clock,
+            fs: std::sync::Arc::from(env.fs),
+            dialogs: env.dialogs,
+            backend: env.backend,
+            autosave_dir: env.autosave_dir,
+        };
         Workstation {
             open: None,
             settings,
@@ -372,6 +449,10 @@ impl Workstation {
             job: None,
             dialog: None,
             env,
+            quit_confirmed: false,
+            close_now: false,
+            after_save: None,
+            autosave_job: None,
             applied_theme: None,
             theme,
             last_autosave: None,
@@ -384,15 +465,28 @@ impl Workstation {
         let case = (self.env.backend.demo_case)();
         let analysis = (self.env.backend.analyze)(&case.without_reference());
         self.open_case(case, analysis, None, Vec::new(), false);
-        if let Some(dir) = &self.env.autosave_dir {
-            let target = dir.join(format!("untitled.{}", file::REVIEW_EXTENSION));
-            if let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &target) {
-                self.modal = Some(Modal::Restore {
-                    autosave: auto,
-                    saved: None,
-                });
-            }
-        }
+    }
+
+    /// Offers the autosave of the open case when it is newer than the
+    /// saved file (or, for untitled work, when there is one), naming the
+    /// case and when the autosave was written.
+    fn offer_restore(&mut self) {
+        let Some(open) = &self.open else { return };
+        let case = open.title();
+        let saved = open.path.clone();
+        let Some(target) = self.autosave_target() else {
+            return;
+        };
+        let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &target) else {
+            return;
+        };
+        let at = self.env.fs.modified(&auto).map(DateTime::<Utc>::from);
+        self.modal = Some(Modal::Restore {
+            autosave: auto,
+            saved,
+            case,
+            at,
+        });
     }
 
     /// Shows a case as a new review (or a training exercise).
@@ -420,6 +514,9 @@ impl Workstation {
         open.warnings = warnings;
         self.open = Some(open);
         self.last_autosave = Some(self.env.clock.now());
+        if !training {
+            self.offer_restore();
+        }
     }
 
     /// Shows a saved review.
@@ -430,8 +527,19 @@ impl Workstation {
         self.last_autosave = Some(self.env.clock.now());
     }
 
-    /// Starts loading a file off the UI thread.
+    /// Starts loading a file off the UI thread, after the unsaved-changes
+    /// prompt when the open case has unsaved work.
     pub fn open_path(&mut self, path: PathBuf, training: bool) {
+        if self.ask_unsaved(Pending::OpenPath {
+            path: path.clone(),
+            training,
+        }) {
+            return;
+        }
+        self.open_path_now(path, training);
+    }
+
+    fn open_path_now(&mut self, path: PathBuf, training: bool) {
         self.remember(&path);
         self.job = Some(LoadJob::start(path, training, self.env.backend));
     }
@@ -461,7 +569,9 @@ impl Workstation {
                 let saved = if is_autosave {
                     let original = path.with_extension("");
                     let untitled = self.env.autosave_dir.as_deref() == original.parent()
-                        && original.file_stem().is_some_and(|s| s == "untitled");
+                        && original
+                            .file_stem()
+                            .is_some_and(|s| s.to_string_lossy().starts_with(UNTITLED));
                     (!untitled).then_some(original)
                 } else {
                     Some(path.clone())
@@ -472,14 +582,8 @@ impl Workstation {
                 {
                     open.dirty = true;
                 }
-                if let Some(saved) = saved
-                    && !is_autosave
-                    && let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &saved)
-                {
-                    self.modal = Some(Modal::Restore {
-                        autosave: auto,
-                        saved: Some(saved),
-                    });
+                if !is_autosave {
+                    self.offer_restore();
                 }
                 self.info(format!("Opened review {}", path.display()));
             }
@@ -645,11 +749,11 @@ impl Workstation {
                 DialogOutcome::Unavailable => {
                     // Start the field in the last folder, with the name the
                     // dialog would have proposed.
-                    let path = match &self.settings.last_folder {
-                        Some(folder) => {
-                            folder.join(self.suggested_name(kind)).display().to_string()
+                    let path = match kind {
+                        DialogKind::SaveReview | DialogKind::ExportLetter => {
+                            self.proposed_path(kind).display().to_string()
                         }
-                        None => self.suggested_name(kind),
+                        _ => self.default_folder().display().to_string(),
                     };
                     self.modal = Some(Modal::PathEntry {
                         kind,
@@ -667,13 +771,16 @@ impl Workstation {
     /// Acts on a path chosen in a dialog or typed in the path field.
     pub fn dialog_chose(&mut self, kind: DialogKind, path: PathBuf) {
         match kind {
-            DialogKind::OpenFile => self.open_path(path, false),
-            DialogKind::OpenFolder => {
+            DialogKind::OpenFile | DialogKind::OpenFolder => self.open_path(path, false),
+            DialogKind::OpenLibrary => {
                 self.remember_folder(&path);
                 self.library.start(path, self.env.backend);
                 self.layout_focus(Pane::Library);
             }
-            DialogKind::SaveReview => self.save_to(path),
+            DialogKind::SaveReview => {
+                self.save_to(path);
+                self.continue_after_save();
+            }
             DialogKind::ExportLetter => self.export_to(path),
         }
     }
@@ -695,6 +802,7 @@ impl Workstation {
 
     /// Saves the review to `path` atomically.
     pub fn save_to(&mut self, path: PathBuf) {
+        let path = self.absolute(path);
         let path = if path.extension().is_none() {
             path.with_extension(file::REVIEW_EXTENSION)
         } else {
@@ -718,6 +826,7 @@ impl Workstation {
     /// dialog names the item; warnings are shown and the export goes ahead;
     /// an unfinalized review goes out as a watermarked draft.
     pub fn export_to(&mut self, path: PathBuf) {
+        let path = self.absolute(path);
         let Some(open) = &self.open else { return };
         let format = letter::format_for(&path);
         let result = crate::export::file::export_review_to(
@@ -764,6 +873,48 @@ impl Workstation {
         }
     }
 
+    /// A typed relative path is taken in the folder the reviewer last used
+    /// (else the case's own folder, else the home folder), never in the
+    /// process's working folder, so the messages can name where it went.
+    fn absolute(&self, path: PathBuf) -> PathBuf {
+        if path.is_absolute() {
+            return path;
+        }
+        self.default_folder().join(path)
+    }
+
+    /// The folder a save, export or path field starts in.
+    pub fn default_folder(&self) -> PathBuf {
+        let origin_folder = self.open.as_ref().and_then(|o| {
+            o.path
+                .as_ref()
+                .or(o.origin.as_ref())
+                .and_then(|p| {
+                    if p.is_dir() {
+                        Some(p.as_path())
+                    } else {
+                        p.parent()
+                    }
+                })
+                .filter(|f| f.is_absolute())
+                .map(Path::to_path_buf)
+        });
+        self.settings
+            .last_folder
+            .clone()
+            .filter(|f| f.is_absolute())
+            .or(origin_folder)
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"))
+    }
+
+    /// The absolute path a save or export proposes: the suggested name in
+    /// [`Workstation::default_folder`].
+    pub fn proposed_path(&self, kind: DialogKind) -> PathBuf {
+        self.default_folder().join(self.suggested_name(kind))
+    }
+
     /// The file name a save or export dialog proposes.
     fn suggested_name(&self, kind: DialogKind) -> String {
         let name = self
@@ -783,7 +934,7 @@ impl Workstation {
             return;
         }
         let suggested = self.suggested_name(kind);
-        let folder = self.settings.last_folder.clone();
+        let folder = Some(self.default_folder());
         self.dialog = Some(self.env.dialogs.start(kind, &suggested, folder.as_deref()));
     }
 
@@ -792,11 +943,13 @@ impl Workstation {
         let open = self.open.as_ref()?;
         match &open.path {
             Some(p) => Some(p.clone()),
-            None => self
-                .env
-                .autosave_dir
-                .as_ref()
-                .map(|d| d.join(format!("untitled.{}", file::REVIEW_EXTENSION))),
+            None => self.env.autosave_dir.as_ref().map(|d| {
+                d.join(format!(
+                    "{UNTITLED}-{}.{}",
+                    open.case_key,
+                    file::REVIEW_EXTENSION
+                ))
+            }),
         }
     }
 
@@ -818,15 +971,156 @@ impl Workstation {
         }
     }
 
+    /// The periodic autosave: the review is copied and written on a worker
+    /// thread, so a large case never stalls the window. One write at a time.
     fn autosave_if_due(&mut self) {
+        self.poll_autosave();
         let now = self.env.clock.now();
         let due = self
             .last_autosave
             .is_none_or(|t| (now - t).num_seconds() >= AUTOSAVE_SECONDS);
-        if due {
-            self.last_autosave = Some(now);
-            self.autosave_now();
+        if !due || self.autosave_job.is_some() {
+            return;
         }
+        self.last_autosave = Some(now);
+        let Some(target) = self.autosave_target() else {
+            return;
+        };
+        let Some(open) = &self.open else { return };
+        if !open.dirty {
+            return;
+        }
+        let review = open.review.clone();
+        let fs = self.env.fs.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            if let Some(dir) = target.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let result = file::autosave(fs.as_ref(), &review, &target).map_err(|e| e.to_string());
+            let _ = tx.send(result);
+        });
+        self.autosave_job = Some(rx);
+    }
+
+    /// Reports a finished background autosave (errors go to the status bar).
+    fn poll_autosave(&mut self) {
+        let Some(rx) = &self.autosave_job else { return };
+        match rx.try_recv() {
+            Ok(result) => {
+                self.autosave_job = None;
+                if let Err(e) = result {
+                    self.error(e);
+                }
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.autosave_job = None,
+        }
+    }
+
+    /// Waits for a background autosave still being written (exit, tests).
+    pub fn finish_autosave(&mut self) {
+        if let Some(rx) = self.autosave_job.take()
+            && let Ok(Err(e)) = rx.recv()
+        {
+            self.error(e);
+        }
+    }
+
+    /// Asks before `then` replaces or closes a case with unsaved changes;
+    /// returns whether it asked (then `then` runs once answered).
+    fn ask_unsaved(&mut self, then: Pending) -> bool {
+        let Some(open) = &self.open else {
+            return false;
+        };
+        if !open.dirty {
+            return false;
+        }
+        self.modal = Some(Modal::Unsaved {
+            case: open.title(),
+            signed: open.review.status == crate::review::Status::Finalized,
+            then,
+        });
+        true
+    }
+
+    /// Runs what the unsaved prompt held back.
+    fn run_pending(&mut self, then: Pending) {
+        match then {
+            Pending::OpenPath { path, training } => self.open_path_now(path, training),
+            Pending::OpenDemo => self.open_demo(),
+            Pending::Quit => {
+                self.quit_confirmed = true;
+                self.close_now = true;
+            }
+        }
+    }
+
+    /// After a save chosen in the unsaved prompt: go on with what was asked
+    /// if the work is now saved.
+    fn continue_after_save(&mut self) {
+        let saved = self.open.as_ref().is_some_and(|o| !o.dirty);
+        if let Some(then) = self.after_save.take()
+            && saved
+        {
+            self.run_pending(then);
+        }
+    }
+
+    fn answer_unsaved(&mut self, choice: UnsavedChoice, then: Pending) {
+        match choice {
+            UnsavedChoice::Cancel => self.info("Kept the case open; nothing was discarded"),
+            UnsavedChoice::Discard => {
+                // The autosave of discarded work would only come back as a
+                // restore offer for work the reviewer chose to drop.
+                if let Some(target) = self.autosave_target() {
+                    let auto = file::autosave_path(&target);
+                    if self.env.fs.modified(&auto).is_some() {
+                        let _ = self.env.fs.remove(&auto);
+                    }
+                }
+                if let Some(open) = &mut self.open {
+                    open.dirty = false;
+                }
+                self.run_pending(then);
+            }
+            UnsavedChoice::Save => {
+                let has_path = self.open.as_ref().is_some_and(|o| o.path.is_some());
+                self.after_save = Some(then);
+                if has_path {
+                    self.save();
+                    self.continue_after_save();
+                } else {
+                    self.start_dialog(DialogKind::SaveReview);
+                }
+            }
+        }
+    }
+
+    /// The window was asked to close (its close button, the window manager,
+    /// or the session ending). Unsaved work is autosaved first, whatever
+    /// happens next; then the close waits for the unsaved prompt. Returns
+    /// whether the close may go ahead.
+    pub fn close_requested(&mut self) -> bool {
+        self.finish_autosave();
+        self.autosave_now();
+        if self.quit_confirmed {
+            return true;
+        }
+        if self.ask_unsaved(Pending::Quit) {
+            return false;
+        }
+        self.quit_confirmed = true;
+        true
+    }
+
+    /// Signs the open review: the one place the window finalizes, called
+    /// from the finalize dialog once the reviewer attested.
+    pub fn sign(&mut self) {
+        self.apply(Command::Finalize {
+            reviewer_name: self.settings.reviewer_name.clone(),
+            credentials: self.settings.credentials.clone(),
+        });
     }
 
     /// Applies one action (the single place where the window changes state).
@@ -916,15 +1210,55 @@ impl Workstation {
                 let missing = open
                     .review
                     .missing_for_finalize(&self.settings.reviewer_name);
-                if missing.is_empty() {
-                    self.apply(Command::Finalize {
-                        reviewer_name: self.settings.reviewer_name.clone(),
-                        credentials: self.settings.credentials.clone(),
-                    });
+                let unsigned = self.settings.reviewer_name.trim().is_empty()
+                    || self.settings.credentials.trim().is_empty();
+                let other: Vec<String> = missing
+                    .iter()
+                    .filter(|m| **m != crate::review::Missing::ReviewerName)
+                    .map(|m| m.to_string())
+                    .collect();
+                if !other.is_empty() {
+                    self.modal = Some(Modal::Missing(other));
+                } else if unsigned {
+                    self.info("Enter your name and credentials to sign: they head the letter");
+                    self.modal = Some(Modal::Settings);
                 } else {
-                    self.modal = Some(Modal::Missing(
-                        missing.iter().map(|m| m.to_string()).collect(),
-                    ));
+                    self.modal = Some(Modal::Finalize { attest: false });
+                }
+            }
+            Action::Sign => {
+                if matches!(self.modal, Some(Modal::Finalize { .. })) {
+                    self.modal = None;
+                }
+                self.sign();
+            }
+            Action::RegenerateStale => {
+                let stale: Vec<ItemId> = self
+                    .open
+                    .as_ref()
+                    .map(|o| {
+                        o.review
+                            .stale_rationales()
+                            .into_iter()
+                            .map(|(id, _)| id)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for item in stale {
+                    self.apply(Command::RegenerateRationale {
+                        item,
+                        overwrite_edits: true,
+                    });
+                }
+            }
+            Action::Quit => {
+                if !self.ask_unsaved(Pending::Quit) {
+                    self.run_pending(Pending::Quit);
+                }
+            }
+            Action::Unsaved(choice) => {
+                if let Some(Modal::Unsaved { then, .. }) = self.modal.take() {
+                    self.answer_unsaved(choice, then);
                 }
             }
             Action::AskAmend => {
@@ -949,7 +1283,11 @@ impl Workstation {
             Action::Shortcut(s) => self.shortcut(s),
             Action::OpenPath { path, training } => self.open_path(path, training),
             Action::StartDialog(kind) => self.start_dialog(kind),
-            Action::OpenDemo => self.open_demo(),
+            Action::OpenDemo => {
+                if !self.ask_unsaved(Pending::OpenDemo) {
+                    self.open_demo();
+                }
+            }
             Action::CancelLoad => {
                 if let Some(job) = self.job.take() {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -1103,6 +1441,7 @@ impl Workstation {
 
     /// Called when the window closes: unsaved work goes to the autosave.
     pub fn on_exit(&mut self) {
+        self.finish_autosave();
         self.autosave_now();
     }
 }
@@ -1128,7 +1467,7 @@ impl PaneBehavior<'_> {
             return;
         };
         match pane {
-            Pane::Summary => panels::summary(ui, open, self.theme),
+            Pane::Summary => panels::summary(ui, open, self.theme, self.actions),
             Pane::Timeline => timeline::show(ui, open, self.theme, self.actions),
             Pane::Documents => documents::show(ui, open, self.theme, self.actions),
             Pane::Checklist => panels::checklist(ui, open, self.theme, self.actions),
@@ -1212,6 +1551,18 @@ impl FirstFrameProbe {
     }
 }
 
+/// The last line of defence for unsaved work: when the window system goes
+/// away under the window (an X server that stops, a session that ends),
+/// winit can panic inside the event loop before `on_exit` runs (winit
+/// issue 3686). The app is dropped while that panic unwinds, so the
+/// autosave is written here too. After a normal exit the work is already
+/// saved or autosaved and this writes nothing new.
+impl Drop for ImrApp {
+    fn drop(&mut self) {
+        self.workstation.on_exit();
+    }
+}
+
 const SETTINGS_KEY: &str = "imrdesk-settings";
 const LAYOUT_KEY: &str = "imrdesk-layout";
 
@@ -1221,6 +1572,15 @@ impl eframe::App for ImrApp {
             probe.on_frame(ui.ctx());
         }
         self.workstation.ui(ui);
+    }
+
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.workstation.close_requested() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        if std::mem::take(&mut self.workstation.close_now) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -1269,28 +1629,37 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
         persist_window: true,
         ..Default::default()
     };
-    eframe::run_native(
-        "imrdesk",
-        options,
-        Box::new(move |cc| {
-            let (settings, layout) = match cc.storage {
-                Some(s) => (
-                    eframe::get_value::<Settings>(s, SETTINGS_KEY).unwrap_or_default(),
-                    eframe::get_value::<egui_tiles::Tree<Pane>>(s, LAYOUT_KEY),
-                ),
-                None => (Settings::default(), None),
-            };
-            let mut ws = Workstation::new(real_env(autosave_dir), settings, layout);
-            match initial {
-                Some(path) => ws.open_path(path, false),
-                None => ws.open_demo(),
-            }
-            screenshot::configure(&mut ws);
-            Ok(Box::new(ImrApp {
-                workstation: ws,
-                probe,
-            }))
-        }),
-    )
-    .map_err(|e| format!("cannot open the window: {e}"))
+    let window = std::panic::AssertUnwindSafe(move || {
+        eframe::run_native(
+            "imrdesk",
+            options,
+            Box::new(move |cc| {
+                let (settings, layout) = match cc.storage {
+                    Some(s) => (
+                        eframe::get_value::<Settings>(s, SETTINGS_KEY).unwrap_or_default(),
+                        eframe::get_value::<egui_tiles::Tree<Pane>>(s, LAYOUT_KEY),
+                    ),
+                    None => (Settings::default(), None),
+                };
+                let mut ws = Workstation::new(real_env(autosave_dir), settings, layout);
+                match initial {
+                    Some(path) => ws.open_path(path, false),
+                    None => ws.open_demo(),
+                }
+                screenshot::configure(&mut ws);
+                Ok(Box::new(ImrApp {
+                    workstation: ws,
+                    probe,
+                }))
+            }),
+        )
+    });
+    match std::panic::catch_unwind(window) {
+        Ok(result) => result.map_err(|e| format!("cannot open the window: {e}")),
+        Err(_) => Err(
+            "the window system closed the window unexpectedly; unsaved work was autosaved and \
+             is offered for restore at the next start"
+                .to_string(),
+        ),
+    }
 }

@@ -35,8 +35,19 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             shortcut_entry(ui, &ctx, true, "Open…", Shortcut::Open, actions);
-            if ui.button("Open records folder…").clicked() {
+            if ui
+                .button("Open records folder…")
+                .on_hover_text("A folder holding one case's records, opened as that case")
+                .clicked()
+            {
                 actions.push(Action::StartDialog(DialogKind::OpenFolder));
+            }
+            if ui
+                .button("Open case library…")
+                .on_hover_text("A folder of published letters, listed in the Case library pane")
+                .clicked()
+            {
+                actions.push(Action::StartDialog(DialogKind::OpenLibrary));
             }
             if ui.button("Open the demo case").clicked() {
                 actions.push(Action::OpenDemo);
@@ -69,6 +80,10 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
             ui.separator();
             if ui.button("Settings…").clicked() {
                 actions.push(Action::ShowSettings);
+            }
+            ui.separator();
+            if ui.button("Quit").clicked() {
+                actions.push(Action::Quit);
             }
         });
         ui.menu_button("Edit", |ui| {
@@ -401,7 +416,7 @@ fn describe_fact(f: &Fact) -> String {
     s
 }
 
-pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme) {
+pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical()
         .id_salt("summary-scroll")
         .auto_shrink([false, false])
@@ -462,6 +477,7 @@ pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme) {
                         ui.end_row();
                     }
                 });
+            summary_editor(ui, open, theme, actions);
             for (title, list) in &open.summary_facts {
                 ui.add_space(4.0);
                 ui.label(RichText::new(*title).strong());
@@ -504,6 +520,41 @@ pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme) {
                 }
             }
         });
+}
+
+/// The clinical case summary the letter prints, editable: each change is a
+/// review command (undo, audit, signed with the rest).
+fn summary_editor(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+    if open.hide_engine() {
+        return;
+    }
+    ui.add_space(4.0);
+    egui::CollapsingHeader::new(
+        RichText::new("Clinical case summary (printed in the letter)").strong(),
+    )
+    .id_salt("case-summary-editor")
+    .default_open(true)
+    .show(ui, |ui| {
+        let review = &open.review;
+        let mut text = review.summary.clone();
+        let label = ui.label(
+            RichText::new("Edit the drafted summary; every finding names its report and date")
+                .small()
+                .color(theme.weak_text),
+        );
+        let edit = ui
+            .add_enabled(
+                !review.is_read_only(),
+                egui::TextEdit::multiline(&mut text)
+                    .desired_rows(8)
+                    .desired_width(f32::INFINITY)
+                    .id_salt("case-summary-text"),
+            )
+            .labelled_by(label.id);
+        if edit.changed() && text != review.summary {
+            actions.push(Action::Review(Command::EditSummary { text }));
+        }
+    });
 }
 
 /// The item selector shared by checklist and decision panels.
@@ -874,6 +925,16 @@ pub fn decision(
                 actions.push(Action::Notify(format!("Rationale of item {id} copied to the clipboard")));
             }
         });
+        let stale = review.rationale_stale(id);
+        if !stale.is_empty() {
+            ui.label(
+                RichText::new(format!(
+                    "This rationale was drafted before the review changed ({}). Regenerate the draft, or make sure it says what you decided.",
+                    stale.join("; ")
+                ))
+                .color(theme.not_documented),
+            );
+        }
         let mut text = item.rationale.clone();
         let label = ui.label(RichText::new("Rationale text for the letter").small().color(theme.weak_text));
         let edit = ui.add_enabled(
@@ -1062,6 +1123,120 @@ fn session_summary(ui: &mut egui::Ui, session: &[training::CaseScore], theme: &T
     }
 }
 
+/// What a signature covers, item by item, the attestation, and Sign. A
+/// rationale drafted before the review changed is named, with the offer to
+/// draft it again, before anything is signed.
+#[allow(clippy::too_many_arguments)]
+fn finalize_dialog(
+    ui: &mut egui::Ui,
+    open: &OpenCase,
+    settings: &Settings,
+    theme: &Theme,
+    attest: &mut bool,
+    actions: &mut Vec<Action>,
+    close: &mut bool,
+    escape: bool,
+) {
+    ui.heading("Finalize and sign");
+    ui.label(format!(
+        "You sign as {}, {}. Your signature covers:",
+        settings.reviewer_name.trim(),
+        settings.credentials.trim()
+    ));
+    let review = &open.review;
+    egui::ScrollArea::vertical()
+        .max_height(340.0)
+        .show(ui, |ui| {
+            for line in signing_summary(review) {
+                ui.label(line);
+            }
+        });
+    let stale = review.stale_rationales();
+    if !stale.is_empty() {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new("Some rationales were drafted before the review changed:")
+                .strong()
+                .color(theme.not_documented),
+        );
+        for (id, changes) in &stale {
+            ui.label(
+                RichText::new(format!("• Item {id}: {}", changes.join("; ")))
+                    .color(theme.not_documented),
+            );
+        }
+        if ui.button("Regenerate these rationales").on_hover_text("Drafts them again from the current answers and reasons (Undo brings your text back)").clicked() {
+            actions.push(Action::RegenerateStale);
+        }
+    }
+    ui.add_space(4.0);
+    ui.checkbox(attest, ATTESTATION);
+    ui.horizontal(|ui| {
+        let label = if stale.is_empty() {
+            "Sign"
+        } else {
+            "Sign with these rationales"
+        };
+        if ui.add_enabled(*attest, egui::Button::new(label)).clicked() {
+            actions.push(Action::Sign);
+            *close = true;
+        }
+        if ui.button("Cancel").clicked() || escape {
+            *close = true;
+        }
+    });
+}
+
+/// The attestation the reviewer gives before signing.
+pub const ATTESTATION: &str = "I attest that I reviewed the records listed, that the decisions and rationales are my own, and that I have no conflict of interest in this case.";
+
+/// One line per item of what a signature covers: the decision, each
+/// override with its reason, and whether the rationale is the draft or
+/// the reviewer's text; then the case summary.
+pub fn signing_summary(review: &crate::review::ReviewState) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in &review.items {
+        let text = review
+            .case
+            .item(item.item)
+            .map(|i| i.disputed_text().to_string())
+            .unwrap_or_default();
+        let decision = item
+            .decision
+            .map(|d| d.label().to_string())
+            .unwrap_or_else(|| "no decision".into());
+        out.push(format!("Item {}: {text} — {decision}", item.item));
+        for c in &item.criteria {
+            if review.is_override(item.item, c) {
+                let question = review
+                    .assessment(item.item)
+                    .and_then(|a| a.criteria.iter().find(|x| x.id == c.id))
+                    .map(|x| x.question.trim().to_string())
+                    .unwrap_or_else(|| c.id.clone());
+                out.push(format!(
+                    "    override: \"{question}\" set to {} — reason: {}",
+                    c.answer,
+                    c.override_reason.as_deref().unwrap_or("none given")
+                ));
+            }
+        }
+        out.push(format!(
+            "    rationale: {}",
+            if item.rationale_edited {
+                "edited by you"
+            } else {
+                "the draft, not edited"
+            }
+        ));
+    }
+    out.push(format!(
+        "Clinical case summary ({} words) and the list of {} documents reviewed.",
+        review.summary.split_whitespace().count(),
+        review.case.documents.len()
+    ));
+    out
+}
+
 /// Draws the open dialog, if any, and turns its buttons into actions.
 pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action>) {
     let Some(mut modal) = ws.modal.take() else {
@@ -1132,12 +1307,19 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                     close = true;
                 }
             }
-            Modal::Restore { autosave, saved } => {
+            Modal::Restore { autosave, saved, case, at } => {
                 ui.heading("Restore unsaved work?");
+                let when = at
+                    .map(|t| format!(" on {}", t.format("%m/%d/%Y at %H:%M UTC")))
+                    .unwrap_or_default();
                 ui.label(match saved {
-                    Some(p) => format!("An autosave newer than {} exists.", p.display()),
-                    None => "Unsaved work from an earlier session was autosaved.".to_string(),
+                    Some(p) => format!(
+                        "Case {case}: work autosaved{when} is newer than the saved review {}.",
+                        p.display()
+                    ),
+                    None => format!("Case {case}: unsaved work was autosaved{when}."),
                 });
+                ui.label(RichText::new(format!("Autosave: {}", autosave.display())).small());
                 ui.horizontal(|ui| {
                     if ui.button("Restore the autosave").clicked() {
                         actions.push(Action::OpenPath { path: autosave.clone(), training: false });
@@ -1151,7 +1333,8 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
             Modal::PathEntry { kind, path, why } => {
                 ui.heading(match kind {
                     DialogKind::OpenFile => "Open a file",
-                    DialogKind::OpenFolder => "Open a folder",
+                    DialogKind::OpenFolder => "Open a records folder",
+                    DialogKind::OpenLibrary => "Open a case library",
                     DialogKind::SaveReview => "Save the review",
                     DialogKind::ExportLetter => "Export the letter",
                 });
@@ -1188,6 +1371,32 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                     }
                 });
                 if ui.button("OK").clicked() || escape || enter {
+                    close = true;
+                }
+            }
+            Modal::Unsaved { case, signed, .. } => {
+                ui.heading("Save changes?");
+                ui.label(if *signed {
+                    format!("Case {case} holds a signed review that is not saved. Discarding loses the signature and the work behind it.")
+                } else {
+                    format!("Case {case} has changes that are not saved.")
+                });
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() || enter {
+                        actions.push(Action::Unsaved(super::UnsavedChoice::Save));
+                    }
+                    if ui.button("Discard changes").clicked() {
+                        actions.push(Action::Unsaved(super::UnsavedChoice::Discard));
+                    }
+                    if ui.button("Cancel").clicked() || escape {
+                        actions.push(Action::Unsaved(super::UnsavedChoice::Cancel));
+                    }
+                });
+            }
+            Modal::Finalize { attest } => {
+                if let Some(open) = &ws.open {
+                    finalize_dialog(ui, open, &ws.settings, &ws.theme, attest, actions, &mut close, escape);
+                } else {
                     close = true;
                 }
             }

@@ -82,6 +82,7 @@ pub fn set_up(ws: &mut Workstation, view: &str) {
         "finalized" => {
             decide_all(ws);
             ws.handle(Action::Finalize);
+            ws.handle(Action::Sign);
         }
         "training" => {
             ws.toggle_training();
@@ -95,7 +96,7 @@ pub fn set_up(ws: &mut Workstation, view: &str) {
         "dark" => ws.settings.theme = super::ThemeKind::Dark,
         "library" => {
             if let Ok(folder) = std::env::var("IMRDESK_LIBRARY") {
-                ws.dialog_chose(super::DialogKind::OpenFolder, folder.into());
+                ws.dialog_chose(super::DialogKind::OpenLibrary, folder.into());
             }
             ws.handle(Action::FocusPane(Pane::Library));
         }

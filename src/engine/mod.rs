@@ -8,6 +8,7 @@
 mod answer;
 mod rationale;
 mod select;
+pub mod summary;
 
 use crate::assessment::{
     Analysis, Answer, CriterionResult, Decision, ItemAssessment, Strength, Suggestion,
@@ -19,7 +20,7 @@ use crate::request::{self, Category, Request};
 use crate::timeline::Timeline;
 
 pub use answer::answer_criteria;
-pub use rationale::draft_rationale;
+pub use rationale::{ReviewedAnswer, draft_from_answers, draft_rationale};
 pub use select::{candidates, choose};
 
 /// How decisions are framed. IMR decides each item as requested; utilization

@@ -17,7 +17,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::content::{LetterContent, LetterItem};
-use crate::assessment::Decision;
+use crate::assessment::{Answer, Decision};
 use crate::case::{Case, ItemId};
 use crate::fact::{BodyRegion, Side};
 
@@ -51,6 +51,10 @@ pub enum IssueKind {
     UnknownDate,
     /// The letter is marked final but the review is not signed.
     UnfinalizedAsFinal,
+    /// The answers or the decision changed after the rationale was drafted.
+    RationaleStale,
+    /// The rationale answers a criterion otherwise than the checklist does.
+    RationaleContradictsAnswer,
 }
 
 /// One finding, with the item it concerns.
@@ -133,6 +137,27 @@ fn check_item(
             "the rationale is empty.".into(),
         );
         return;
+    }
+
+    if !item.rationale_changes.is_empty() {
+        push(
+            Severity::Warning,
+            IssueKind::RationaleStale,
+            format!(
+                "the rationale was drafted before the review changed ({}); regenerate it or check \
+                 that it still says what you decided.",
+                item.rationale_changes.join("; ")
+            ),
+        );
+    }
+    for (question, said, answer) in contradicted_answers(item) {
+        push(
+            Severity::Error,
+            IssueKind::RationaleContradictsAnswer,
+            format!(
+                "the rationale answers \"{question}\" with \"{said}\" but the checklist says it is {answer}."
+            ),
+        );
     }
 
     match conclusion(rationale) {
@@ -243,6 +268,47 @@ fn check_item(
             ),
         );
     }
+}
+
+/// The criteria whose question the rationale repeats and answers otherwise
+/// than the checklist: the drafter writes "question Yes: …" / "question
+/// The records provided do not document it.", so an answer changed after
+/// drafting shows as a question followed by the old answer.
+fn contradicted_answers(item: &LetterItem) -> Vec<(String, String, Answer)> {
+    let mut out = Vec::new();
+    for c in &item.checklist {
+        let question = c.question.trim();
+        if question.len() < 8 {
+            continue;
+        }
+        let Some(at) = item.rationale.find(question) else {
+            continue;
+        };
+        let after = item.rationale[at + question.len()..].trim_start();
+        let word = |w: &str| {
+            after
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with([':', '.', ',']))
+        };
+        let said = if word("Yes") {
+            Answer::Met
+        } else if word("No") {
+            Answer::NotMet
+        } else if after.starts_with("The records provided do not document") {
+            Answer::NotDocumented
+        } else {
+            continue;
+        };
+        if said != c.answer {
+            let words: String = after
+                .split_whitespace()
+                .take(7)
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push((question.to_string(), words, c.answer));
+        }
+    }
+    out
 }
 
 fn single(set: BTreeSet<BodyRegion>) -> Option<BodyRegion> {

@@ -13,7 +13,7 @@ use crate::assessment::{Analysis, Answer, Decision, Evidence};
 use crate::case::{
     Case, CaseMeta, DocId, DocumentKind, ItemId, PartialCertification, ReviewerCredentials,
 };
-use crate::fact::{Fact, FactKind, FuzzyDate};
+use crate::fact::FuzzyDate;
 use crate::request::Request;
 use crate::review::{Mode, ReviewState, Signature, Status};
 
@@ -92,6 +92,10 @@ pub struct LetterItem {
     /// The checklist behind the decision (the FHIR export's answers).
     #[serde(default)]
     pub checklist: Vec<ChecklistAnswer>,
+    /// What changed in the review since the rationale was drafted (answers,
+    /// the decision); the consistency checks warn when it is not empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rationale_changes: Vec<String>,
 }
 
 /// The guideline an item was decided on.
@@ -187,6 +191,7 @@ impl LetterContent {
                                 evidence: c.evidence.iter().map(quote_of).collect(),
                             })
                             .collect(),
+                        rationale_changes: Vec::new(),
                     },
                     // An item the engine did not assess still appears: the
                     // letter must list every disputed item, and the
@@ -201,6 +206,7 @@ impl LetterContent {
                         guideline: None,
                         rationale: String::new(),
                         checklist: Vec::new(),
+                        rationale_changes: Vec::new(),
                     },
                 }
             })
@@ -239,6 +245,7 @@ impl LetterContent {
                 letter_item.decision = d;
             }
             letter_item.rationale = review.rationale.clone();
+            letter_item.rationale_changes = state.rationale_stale(letter_item.id);
             letter_item.checklist = review
                 .criteria
                 .iter()
@@ -266,6 +273,18 @@ impl LetterContent {
                 .collect();
         }
         let finalized = state.status == Status::Finalized;
+        if !state.summary.trim().is_empty() {
+            content.summary = normalise_paragraphs(&state.summary);
+        }
+        // The letter is the signer's: a published case's expert (its
+        // licensure, specialties and decision date) stays in the case as
+        // the training reference and never heads a new letter.
+        content.credentials = ReviewerCredentials::default();
+        content.meta.decision_date = None;
+        if let (true, Some(sig)) = (finalized, &state.signature) {
+            content.credentials = credentials_of(&sig.credentials);
+            content.meta.decision_date = Some(sig.signed_at.date_naive());
+        }
         content.draft = !finalized;
         content.signature = if finalized {
             state.signature.clone()
@@ -293,6 +312,36 @@ impl LetterContent {
     }
 }
 
+/// The signer's credentials line ("MD, Board Certified in Orthopedic
+/// Surgery; licensed in California") as the letter's credential fields:
+/// a part naming a license goes to licensure, the rest is the specialty.
+pub fn credentials_of(text: &str) -> ReviewerCredentials {
+    let mut out = ReviewerCredentials::default();
+    for part in text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let lower = part.to_lowercase();
+        if let Some(rest) = lower
+            .strip_prefix("licensed in ")
+            .or_else(|| lower.strip_prefix("licensure: "))
+            .or_else(|| lower.strip_prefix("license: "))
+        {
+            let start = part.len() - rest.len();
+            out.licensure.extend(
+                part[start..]
+                    .split([',', '/'])
+                    .map(|s| s.trim().trim_start_matches("and ").to_string())
+                    .filter(|s| !s.is_empty()),
+            );
+        } else {
+            out.specialties.push(part.to_string());
+        }
+    }
+    out
+}
+
 /// The "documents reviewed" list of a case, oldest first, undated last.
 pub fn documents_of(case: &Case) -> Vec<DocumentEntry> {
     let mut docs: Vec<DocumentEntry> = case
@@ -318,142 +367,14 @@ fn quote_of(e: &Evidence) -> EvidenceQuote {
 }
 
 /// A first clinical summary from the case and the extracted facts, for the
-/// reviewer to edit. An imported letter already has its summary narrative,
-/// which is used as is.
+/// reviewer to edit (see [`crate::engine::summary`]).
 pub fn draft_summary(case: &Case, analysis: &Analysis) -> String {
-    if let Some(doc) = case
-        .documents
-        .iter()
-        .find(|d| d.kind == DocumentKind::CaseSummary && !d.text.trim().is_empty())
-    {
-        return normalise_paragraphs(&doc.text);
-    }
-    let mut paras = Vec::new();
-    let mut first = String::from("The injured worker");
-    match (case.patient.age, case.patient.sex) {
-        (Some(age), Some(sex)) => first.push_str(&format!(" is a {age}-year-old {sex}")),
-        (Some(age), None) => first.push_str(&format!(" is {age} years old")),
-        (None, Some(sex)) => first.push_str(&format!(" is a {sex}")),
-        (None, None) => {}
-    }
-    match case.meta.date_of_injury {
-        Some(d) => first.push_str(&format!(
-            "{} injured at work on {}.",
-            if case.patient.age.is_some() || case.patient.sex.is_some() {
-                ""
-            } else {
-                " was"
-            },
-            d.format("%m/%d/%Y")
-        )),
-        None => first.push_str(
-            if case.patient.age.is_some() || case.patient.sex.is_some() {
-                "; the date of injury is not documented."
-            } else {
-                " has no documented date of injury."
-            },
-        ),
-    }
-    paras.push(first);
-
-    let diagnoses = distinct_wordings(case, analysis, FactKind::Diagnosis);
-    if !diagnoses.is_empty() {
-        paras.push(format!(
-            "The records list these diagnoses: {}.",
-            diagnoses.join("; ")
-        ));
-    }
-    let dated: Vec<NaiveDate> = case.documents.iter().filter_map(|d| d.date).collect();
-    if let (Some(first), Some(last)) = (dated.iter().min(), dated.iter().max()) {
-        paras.push(format!(
-            "{} record(s) were reviewed, dated from {} to {}.",
-            case.documents.len(),
-            first.format("%m/%d/%Y"),
-            last.format("%m/%d/%Y")
-        ));
-    }
-    let requests: Vec<&str> = case.items.iter().map(|i| i.disputed_text()).collect();
-    if !requests.is_empty() {
-        let ur = match case.meta.ur_denial_date {
-            Some(d) => format!(
-                "Utilization review denied the request(s) on {}",
-                d.format("%m/%d/%Y")
-            ),
-            None => "Utilization review denied the request(s)".to_string(),
-        };
-        paras.push(format!("{ur}: {}.", requests.join("; ")));
-    }
-    paras.join("\n\n")
-}
-
-/// The records' own wording of each distinct affirmed fact of one kind, in
-/// record order, with the spinal level when one was read ("disc protrusion
-/// at L4-5"). One wording per concept and level, so a diagnosis repeated in
-/// every progress report is listed once, and a diagnosis read with its
-/// level somewhere is not listed again without it.
-fn distinct_wordings(case: &Case, analysis: &Analysis, kind: FactKind) -> Vec<String> {
-    let facts: Vec<&Fact> = analysis
-        .facts
-        .iter()
-        .filter(|f| f.kind == kind && f.is_positive())
-        .collect();
-    let has_level = |concept: &str| {
-        facts.iter().any(|f| {
-            f.concept == concept && f.detail.as_deref().is_some_and(|d| !d.trim().is_empty())
-        })
-    };
-    let mut seen: Vec<(&str, Option<&str>)> = Vec::new();
-    let mut out: Vec<String> = Vec::new();
-    for f in facts.iter().copied() {
-        let key = (f.concept.as_str(), f.detail.as_deref());
-        let levelless = f.detail.as_deref().is_none_or(|d| d.trim().is_empty());
-        if seen.contains(&key) || (levelless && has_level(&f.concept)) {
-            continue;
-        }
-        seen.push(key);
-        let words = case
-            .document(f.doc)
-            .map(|d| {
-                f.span
-                    .slice(&d.text)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .filter(|w| !w.is_empty())
-            .unwrap_or_else(|| f.concept.replace('_', " "));
-        let label = match f.detail.as_deref().map(str::trim) {
-            Some(level) if !level.is_empty() => format!("{} at {level}", words.to_lowercase()),
-            _ => words.to_lowercase(),
-        };
-        if !out.iter().any(|o| o == &label) {
-            out.push(label);
-        }
-    }
-    out
+    crate::engine::summary::draft_summary(case, analysis)
 }
 
 /// Joins hard-wrapped lines into paragraphs (blank lines stay paragraph breaks).
 pub fn normalise_paragraphs(text: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            if !current.is_empty() {
-                paras.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
-    }
-    if !current.is_empty() {
-        paras.push(current);
-    }
-    paras.join("\n\n")
+    crate::engine::summary::normalise_paragraphs(text)
 }
 
 /// Splits text into its paragraphs (blank-line separated), whitespace-normalised.

@@ -42,6 +42,10 @@ pub fn title(content: &LetterContent) -> String {
     }
 }
 
+/// What the header prints, in a draft, where the signer's details go: the
+/// signature supplies them.
+pub const UNSIGNED: &str = "stated when the reviewer signs";
+
 /// The watermark word of unfinalized letters.
 pub const DRAFT_MARK: &str = "DRAFT";
 
@@ -135,7 +139,13 @@ fn build(content: &LetterContent) -> Vec<Block> {
         ("Case number".into(), content.case_label().to_string()),
         ("Date assigned".into(), date_text(m.date_assigned)),
         ("Date of injury".into(), date_text(m.date_of_injury)),
-        ("Decision date".into(), date_text(m.decision_date)),
+        (
+            "Decision date".into(),
+            match (m.decision_date, content.draft) {
+                (None, true) => UNSIGNED.to_string(),
+                (d, _) => date_text(d),
+            },
+        ),
         ("UR denial date".into(), date_text(m.ur_denial_date)),
         (
             "Application received".into(),
@@ -162,6 +172,11 @@ fn build(content: &LetterContent) -> Vec<Block> {
     });
 
     out.push(Block::Heading("Reviewer credentials".into()));
+    let missing = if content.draft {
+        UNSIGNED
+    } else {
+        "not stated"
+    };
     let join_or = |v: &[String]| {
         let s: Vec<&str> = v
             .iter()
@@ -169,7 +184,7 @@ fn build(content: &LetterContent) -> Vec<Block> {
             .filter(|s| !s.is_empty())
             .collect();
         if s.is_empty() {
-            "not stated".to_string()
+            missing.to_string()
         } else {
             s.join(", ")
         }
@@ -203,7 +218,7 @@ fn build(content: &LetterContent) -> Vec<Block> {
                             .map(|x| x.format("%m/%d/%Y").to_string())
                             .unwrap_or_else(|| "undated".into()),
                         d.kind.label().to_string(),
-                        d.title.trim().to_string(),
+                        crate::engine::summary::title_case(d.title.trim()),
                     ]
                 })
                 .collect(),

@@ -167,3 +167,112 @@ impl FileSystem for MemoryFs {
             .ok_or_else(|| not_found(path))
     }
 }
+
+/// Serde for paths that may not be UTF-8. A path that is valid UTF-8 is
+/// written as a plain string (so files stay readable and older files still
+/// load); any other path as its raw bytes (Unix) or UTF-16 units (Windows),
+/// so every path the OS hands over can be saved and read back exactly.
+pub mod os_path {
+    use std::path::{Path, PathBuf};
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// A path as stored: text, or the OS's own encoding when it is not text.
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Text(String),
+        Raw(Vec<u8>),
+        Wide(Vec<u16>),
+    }
+
+    fn to_stored(path: &Path) -> Stored {
+        if let Some(text) = path.to_str() {
+            return Stored::Text(text.to_string());
+        }
+        raw(path)
+    }
+
+    #[cfg(unix)]
+    fn raw(path: &Path) -> Stored {
+        use std::os::unix::ffi::OsStrExt;
+        Stored::Raw(path.as_os_str().as_bytes().to_vec())
+    }
+
+    #[cfg(windows)]
+    fn raw(path: &Path) -> Stored {
+        use std::os::windows::ffi::OsStrExt;
+        Stored::Wide(path.as_os_str().encode_wide().collect())
+    }
+
+    #[cfg(not(any(unix, windows)))]
+    fn raw(path: &Path) -> Stored {
+        Stored::Text(path.to_string_lossy().into_owned())
+    }
+
+    fn from_stored(stored: Stored) -> PathBuf {
+        match stored {
+            Stored::Text(t) => PathBuf::from(t),
+            Stored::Raw(bytes) => from_bytes(bytes),
+            Stored::Wide(units) => from_wide(units),
+        }
+    }
+
+    #[cfg(unix)]
+    fn from_bytes(bytes: Vec<u8>) -> PathBuf {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+
+    #[cfg(not(unix))]
+    fn from_bytes(bytes: Vec<u8>) -> PathBuf {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[cfg(windows)]
+    fn from_wide(units: Vec<u16>) -> PathBuf {
+        use std::os::windows::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_wide(&units))
+    }
+
+    #[cfg(not(windows))]
+    fn from_wide(units: Vec<u16>) -> PathBuf {
+        PathBuf::from(String::from_utf16_lossy(&units))
+    }
+
+    /// `#[serde(with = "os_path")]` on a `PathBuf`.
+    pub fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        to_stored(path).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        Stored::deserialize(d).map(from_stored)
+    }
+
+    /// `#[serde(with = "os_path::option")]` on an `Option<PathBuf>`.
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+            path.as_deref().map(to_stored).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<PathBuf>, D::Error> {
+            Option::<Stored>::deserialize(d).map(|o| o.map(from_stored))
+        }
+    }
+
+    /// `#[serde(with = "os_path::list")]` on a `Vec<PathBuf>`.
+    pub mod list {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+            let stored: Vec<Stored> = paths.iter().map(|p| to_stored(p)).collect();
+            stored.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PathBuf>, D::Error> {
+            Vec::<Stored>::deserialize(d).map(|v| v.into_iter().map(from_stored).collect())
+        }
+    }
+}

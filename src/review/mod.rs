@@ -90,6 +90,21 @@ pub struct ItemReview {
     /// Private notes; never printed in the letter.
     #[serde(default)]
     pub note: String,
+    /// The answers and decision the rationale was last drafted from; when
+    /// they no longer match, the rationale may say something the review no
+    /// longer does (see [`ReviewState::rationale_stale`]). `None` for files
+    /// saved before this was kept, and in training.
+    #[serde(default)]
+    pub drafted_from: Option<DraftBasis>,
+}
+
+/// What a drafted rationale was written from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftBasis {
+    /// One answer per criterion, in the item's criterion order.
+    pub answers: Vec<Answer>,
+    /// The decision the draft concludes with.
+    pub decision: Option<Decision>,
 }
 
 /// Who signed, when, and the hash of what they signed.
@@ -126,6 +141,11 @@ pub struct ReviewState {
     pub signature: Option<Signature>,
     /// Append-only; undo adds an entry rather than removing one.
     pub audit: Vec<AuditEntry>,
+    /// The clinical case summary the letter prints, drafted from the records
+    /// and edited by the reviewer; blank lines separate paragraphs. Empty in
+    /// files saved before it was kept: the letter then drafts it afresh.
+    #[serde(default)]
+    pub summary: String,
     #[serde(skip)]
     history: History,
 }
@@ -159,6 +179,10 @@ pub enum Command {
     /// Replace the rationale with the reviewer's text.
     EditRationale {
         item: ItemId,
+        text: String,
+    },
+    /// Replace the clinical case summary with the reviewer's text.
+    EditSummary {
         text: String,
     },
     /// Replace the rationale with a fresh draft. Refused when the text was
@@ -242,15 +266,17 @@ fn list(missing: &[Missing]) -> String {
 struct Snapshot {
     label: String,
     items: Vec<ItemReview>,
+    summary: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 struct History {
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
-    /// Consecutive rationale edits of one item make one undo step, the way
-    /// typing in an editor undoes by the word group rather than by the key.
-    coalesce: Option<ItemId>,
+    /// Consecutive edits of one text (a rationale, or the summary) make one
+    /// undo step, the way typing in an editor undoes by the word group
+    /// rather than by the key.
+    coalesce: Option<Typing>,
 }
 
 /// One undo or redo step: the newest snapshot of `from` becomes the items,
@@ -260,14 +286,24 @@ fn step(
     from: &mut Vec<Snapshot>,
     to: &mut Vec<Snapshot>,
     items: &mut Vec<ItemReview>,
+    summary: &mut String,
 ) -> Option<String> {
     let snap = from.pop()?;
     let current = std::mem::replace(items, snap.items);
+    let current_summary = std::mem::replace(summary, snap.summary);
     to.push(Snapshot {
         label: snap.label.clone(),
         items: current,
+        summary: current_summary,
     });
     Some(snap.label)
+}
+
+/// The text being typed into, for coalescing undo steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typing {
+    Rationale(ItemId),
+    Summary,
 }
 
 impl ReviewState {
@@ -300,9 +336,14 @@ impl ReviewState {
                         .unwrap_or_default(),
                     rationale_edited: false,
                     note: String::new(),
+                    drafted_from: assessment.map(|a| DraftBasis {
+                        answers: a.criteria.iter().map(|c| c.answer).collect(),
+                        decision: Some(a.suggestion.decision),
+                    }),
                 }
             })
             .collect();
+        let summary = crate::engine::summary::draft_summary(&case, &analysis);
         ReviewState {
             format_version: FORMAT_VERSION,
             mode: Mode::Review,
@@ -312,6 +353,7 @@ impl ReviewState {
             status: Status::Draft,
             signature: None,
             audit: Vec::new(),
+            summary,
             history: History::default(),
         }
     }
@@ -326,8 +368,81 @@ impl ReviewState {
                 c.answer = Answer::NotDocumented;
             }
             item.rationale.clear();
+            item.drafted_from = None;
         }
         state
+    }
+
+    /// A key naming the case, stable across runs: the case number and every
+    /// document's title, date and text, hashed. Untitled work autosaves
+    /// under it, so two cases never share an autosave file.
+    pub fn case_key(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(
+            self.case
+                .meta
+                .case_number
+                .as_deref()
+                .unwrap_or("")
+                .as_bytes(),
+        );
+        for d in &self.case.documents {
+            hasher.update([0u8]);
+            hasher.update(d.title.as_bytes());
+            hasher.update(d.date.map(|x| x.to_string()).unwrap_or_default().as_bytes());
+            hasher.update(d.text.as_bytes());
+        }
+        for i in &self.case.items {
+            hasher.update([1u8]);
+            hasher.update(i.disputed_text().as_bytes());
+        }
+        let digest = hasher.finalize();
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// What changed since the rationale of `id` was drafted: one line per
+    /// criterion whose answer changed, and the decision if it did. Empty
+    /// when the rationale still matches the review (or nothing is known
+    /// about its draft, or it is empty).
+    pub fn rationale_stale(&self, id: ItemId) -> Vec<String> {
+        let Some(item) = self.item_review(id) else {
+            return Vec::new();
+        };
+        let Some(basis) = &item.drafted_from else {
+            return Vec::new();
+        };
+        if item.rationale.trim().is_empty() {
+            return Vec::new();
+        }
+        let mut changed = Vec::new();
+        for (i, c) in item.criteria.iter().enumerate() {
+            if basis.answers.get(i).is_some_and(|a| *a != c.answer) {
+                let question = self
+                    .assessment(id)
+                    .and_then(|a| a.criteria.iter().find(|x| x.id == c.id))
+                    .map(|x| x.question.trim().to_string())
+                    .unwrap_or_else(|| c.id.clone());
+                changed.push(format!("\"{question}\" is now {}", c.answer));
+            }
+        }
+        let decision = item
+            .decision
+            .or_else(|| self.current_suggestion(id).map(|s| s.decision));
+        if let (Some(now), Some(then)) = (decision, basis.decision)
+            && now != then
+        {
+            changed.push(format!("the decision is now {now} (drafted as {then})"));
+        }
+        changed
+    }
+
+    /// The items whose rationale is stale, with what changed.
+    pub fn stale_rationales(&self) -> Vec<(ItemId, Vec<String>)> {
+        self.items
+            .iter()
+            .map(|i| (i.item, self.rationale_stale(i.item)))
+            .filter(|(_, c)| !c.is_empty())
+            .collect()
     }
 
     /// Whether commands other than `Amend` are refused.
@@ -422,6 +537,8 @@ impl ReviewState {
             case: &'a Case,
             analysis: &'a Analysis,
             items: &'a [ItemReview],
+            #[serde(skip_serializing_if = "str::is_empty")]
+            summary: &'a str,
             reviewer_name: &'a str,
             credentials: &'a str,
             signed_at: DateTime<Utc>,
@@ -430,6 +547,7 @@ impl ReviewState {
             case: &self.case,
             analysis: &self.analysis,
             items: &self.items,
+            summary: &self.summary,
             reviewer_name,
             credentials,
             signed_at,
@@ -464,13 +582,15 @@ impl ReviewState {
         let action = match cmd {
             Command::Undo => {
                 let History { undo, redo, .. } = &mut self.history;
-                let label = step(undo, redo, &mut self.items).ok_or(Refusal::NothingToUndo)?;
+                let label = step(undo, redo, &mut self.items, &mut self.summary)
+                    .ok_or(Refusal::NothingToUndo)?;
                 self.history.coalesce = None;
                 format!("Undo: {label}")
             }
             Command::Redo => {
                 let History { undo, redo, .. } = &mut self.history;
-                let label = step(redo, undo, &mut self.items).ok_or(Refusal::NothingToRedo)?;
+                let label = step(redo, undo, &mut self.items, &mut self.summary)
+                    .ok_or(Refusal::NothingToRedo)?;
                 self.history.coalesce = None;
                 format!("Redo: {label}")
             }
@@ -517,6 +637,7 @@ impl ReviewState {
                     self.history.undo.push(Snapshot {
                         label: label.clone(),
                         items: self.items.clone(),
+                        summary: self.summary.clone(),
                     });
                     if self.history.undo.len() > UNDO_CAP {
                         self.history.undo.remove(0);
@@ -537,7 +658,7 @@ impl ReviewState {
 
     /// Validates an edit and describes it; the state is not touched. The
     /// second value is the coalescing key for rationale typing.
-    fn check_edit(&self, cmd: &Command) -> Result<(String, Option<ItemId>), Refusal> {
+    fn check_edit(&self, cmd: &Command) -> Result<(String, Option<Typing>), Refusal> {
         let item_of = |id: ItemId| self.item_review(id).ok_or(Refusal::UnknownItem(id));
         let criterion_of = |id: ItemId, c: &str| {
             item_of(id)?
@@ -605,8 +726,15 @@ impl ReviewState {
             }
             Command::EditRationale { item, .. } => {
                 item_of(*item)?;
-                (format!("Item {item}: rationale edited"), Some(*item))
+                (
+                    format!("Item {item}: rationale edited"),
+                    Some(Typing::Rationale(*item)),
+                )
             }
+            Command::EditSummary { .. } => (
+                "Clinical case summary edited".to_string(),
+                Some(Typing::Summary),
+            ),
             Command::RegenerateRationale {
                 item,
                 overwrite_edits,
@@ -677,11 +805,21 @@ impl ReviewState {
                     i.rationale_edited = true;
                 }
             }
+            Command::EditSummary { text } => self.summary = text,
             Command::RegenerateRationale { item, .. } => {
                 let draft = rule::draft_rationale(self, item);
+                let decision = self
+                    .item_review(item)
+                    .and_then(|i| i.decision)
+                    .or_else(|| self.current_suggestion(item).map(|s| s.decision));
+                let training = self.mode == Mode::Training;
                 if let Some(i) = self.item_mut(item) {
                     i.rationale = draft;
                     i.rationale_edited = false;
+                    i.drafted_from = (!training).then(|| DraftBasis {
+                        answers: i.criteria.iter().map(|c| c.answer).collect(),
+                        decision,
+                    });
                 }
             }
             Command::Finalize { .. } | Command::Amend { .. } | Command::Undo | Command::Redo => {}

@@ -129,9 +129,11 @@ fn from_answers(state: &ReviewState, id: ItemId) -> Option<Suggestion> {
     })
 }
 
-/// A rationale draft for `id`: the engine's own draft while the answers and
-/// the decision agree with it; otherwise a fresh draft from the current
-/// answers (request → guideline → findings → conclusion).
+/// A rationale draft for `id` from the current answers, their override
+/// reasons and the decision (the reviewer's, else the live suggestion),
+/// drafted by the engine's drafter so it reads as complete as the first
+/// draft. While nothing differs from the engine, that is the engine's own
+/// draft.
 pub(crate) fn draft_rationale(state: &ReviewState, id: ItemId) -> String {
     let Some(assessment) = state.assessment(id) else {
         return String::new();
@@ -139,71 +141,31 @@ pub(crate) fn draft_rationale(state: &ReviewState, id: ItemId) -> String {
     let Some(review) = state.item_review(id) else {
         return String::new();
     };
-    let suggestion = suggest(state, id, 0);
-    let decision = review.decision.or(suggestion.as_ref().map(|s| s.decision));
-    let answers_unchanged = review.criteria.iter().all(|c| {
-        state
-            .engine_answer(id, &c.id)
-            .is_some_and(|a| a == c.answer)
-    });
-    if state.mode == Mode::Review
-        && answers_unchanged
-        && decision == Some(assessment.suggestion.decision)
-        && !assessment.rationale_draft.trim().is_empty()
-    {
-        return assessment.rationale_draft.clone();
-    }
-    let request_text = state
-        .case
-        .item(id)
-        .map(|i| i.disputed_text().to_string())
-        .unwrap_or_else(|| assessment.request.text.clone());
-    let mut out = format!("The request is for {}.", request_text.trim_end_matches('.'));
-    match &assessment.guideline {
-        Some(g) => out.push_str(&format!(" The applicable guideline is {}.", g.citation)),
-        None => out.push_str(" No guideline in the library addresses this request."),
-    }
-    let (met, unmet): (Vec<_>, Vec<_>) = review
+    let Some(suggestion) = suggest(state, id, 0) else {
+        return String::new();
+    };
+    let decision = review.decision.unwrap_or(suggestion.decision);
+    let guideline = assessment
+        .guideline
+        .as_ref()
+        .and_then(|g| library().ok().and_then(|lib| lib.get(&g.id)));
+    let answers: Vec<crate::engine::ReviewedAnswer> = assessment
         .criteria
         .iter()
-        .zip(&assessment.criteria)
-        .partition(|(c, _)| c.answer == Answer::Met);
-    if !met.is_empty() {
-        let list: Vec<String> = met
-            .iter()
-            .map(|(_, r)| lower_first(r.question.trim_end_matches('?')))
-            .collect();
-        out.push_str(&format!(
-            " In this case the records support the following: {}.",
-            list.join("; ")
-        ));
-    }
-    for (c, r) in &unmet {
-        let q = r.question.trim_end_matches('?');
-        out.push_str(&match c.answer {
-            Answer::NotMet => format!(" The records show this is not met: {}.", lower_first(q)),
-            _ => format!(" The records do not document: {}.", lower_first(q)),
-        });
-    }
-    if let Some(alt) = suggestion.as_ref().and_then(|s| s.alternative.as_ref()) {
-        out.push_str(&format!(" {}", alt.trim()));
-        if !alt.trim_end().ends_with('.') {
-            out.push('.');
-        }
-    }
-    if let Some(d) = decision {
-        out.push_str(&format!(" Therefore, the request is {d}."));
-    }
-    out
-}
-
-fn lower_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) if chars.clone().next().is_some_and(|c| c.is_lowercase()) => {
-            first.to_lowercase().chain(chars).collect()
-        }
-        Some(first) => std::iter::once(first).chain(chars).collect(),
-        None => String::new(),
-    }
+        .map(|engine| {
+            let reviewed = review.criteria.iter().find(|c| c.id == engine.id);
+            crate::engine::ReviewedAnswer {
+                answer: reviewed.map_or(engine.answer, |c| c.answer),
+                override_reason: reviewed.and_then(|c| c.override_reason.as_deref()),
+            }
+        })
+        .collect();
+    crate::engine::draft_from_answers(
+        guideline,
+        assessment,
+        &state.case,
+        &answers,
+        &suggestion,
+        decision,
+    )
 }

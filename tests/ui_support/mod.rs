@@ -58,7 +58,7 @@ pub fn on_disk(backend: Backend, settings: Settings, autosave_dir: &Path) -> Wor
 pub fn with_env(
     backend: Backend,
     settings: Settings,
-    fs: Box<dyn FileSystem>,
+    fs: Box<dyn FileSystem + Send + Sync>,
     dialogs: ScriptedDialogs,
     autosave_dir: Option<PathBuf>,
 ) -> Workstation {
