@@ -21,9 +21,12 @@ use sha2::{Digest, Sha256};
 
 use crate::case::WordBox;
 
-/// Resolution pages are rasterized at for OCR (dots per inch): enough for
-/// 10-point type and fax scans, half the time and memory of 300 dpi.
-pub const OCR_DPI: u32 = 200;
+/// Lowest and highest resolution a scanned page is rasterized at for OCR
+/// (dots per inch). A page is read at its image's own resolution within
+/// these bounds: resampling a 150-dpi fax to another grid smears the small
+/// type Tesseract must read, and above 300 dpi it only costs time.
+pub const MIN_DPI: u32 = 200;
+pub const MAX_DPI: u32 = 300;
 
 /// Mean word confidence (0–100) under which an OCR'd page is flagged: below
 /// it Tesseract misreads enough words that the reviewer must check the page.
@@ -146,27 +149,27 @@ pub fn available() -> Result<(), OcrError> {
     Ok(())
 }
 
-/// OCRs `pages` (1-based) of the PDF `bytes` read from `path`: one result
+/// OCRs `pages` (1-based, each with the resolution to read it at) of the PDF `bytes` read from `path`: one result
 /// per page asked (None when it failed or was cancelled) and the warnings,
 /// each naming the file and page — a failure, a page with no text, a page
 /// under [`LOW_CONFIDENCE`].
 pub fn ocr_pdf_pages(
     bytes: &[u8],
     path: &Path,
-    pages: &[u32],
+    pages: &[(u32, u32)],
 ) -> (Vec<Option<OcrPage>>, Vec<String>) {
     let key = cache_key(bytes);
     let mut cached = read_cache(&key);
-    let missing: Vec<u32> = pages
+    let missing: Vec<(u32, u32)> = pages
         .iter()
         .copied()
-        .filter(|p| !cached.contains_key(p))
+        .filter(|(p, dpi)| cached.get(p).is_none_or(|c| c.dpi != *dpi))
         .collect();
     let mut warnings = Vec::new();
     if !missing.is_empty() {
         match ocr_uncached(bytes, &missing) {
             Ok(results) => {
-                for (page, result) in missing.iter().zip(results) {
+                for ((page, _), result) in missing.iter().zip(results) {
                     match result {
                         Some(Ok(read)) => {
                             cached.insert(*page, read);
@@ -187,8 +190,8 @@ pub fn ocr_pdf_pages(
             )),
         }
     }
-    let out = pages.iter().map(|p| cached.get(p).cloned()).collect();
-    for page in pages {
+    let out = pages.iter().map(|(p, _)| cached.get(p).cloned()).collect();
+    for (page, _) in pages {
         if let Some(read) = cached.get(page) {
             warnings.extend(quality_warning(path, *page, read));
         }
@@ -219,7 +222,7 @@ type PageResult = Option<Result<OcrPage, OcrError>>;
 
 /// Writes the PDF to a private temporary file and OCRs `pages` on
 /// [`worker_count`] workers, one page each at a time.
-fn ocr_uncached(bytes: &[u8], pages: &[u32]) -> Result<Vec<PageResult>, OcrError> {
+fn ocr_uncached(bytes: &[u8], pages: &[(u32, u32)]) -> Result<Vec<PageResult>, OcrError> {
     available()?;
     let mut file = tempfile::Builder::new()
         .prefix(".imrdesk-ocr-")
@@ -246,8 +249,8 @@ fn ocr_uncached(bytes: &[u8], pages: &[u32]) -> Result<Vec<PageResult>, OcrError
                         break;
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&page) = pages.get(i) else { break };
-                    let read = ocr_page(&pdf, page, OCR_DPI);
+                    let Some(&(page, dpi)) = pages.get(i) else { break };
+                    let read = ocr_page(&pdf, page, dpi);
                     PROGRESS.done.fetch_add(1, Ordering::Relaxed);
                     let mut guard = results.lock().unwrap_or_else(|p| p.into_inner());
                     guard[i] = Some(read);
@@ -261,11 +264,12 @@ fn ocr_uncached(bytes: &[u8], pages: &[u32]) -> Result<Vec<PageResult>, OcrError
 /// Rasterizes and reads one page.
 pub fn ocr_page(pdf: &Path, page: u32, dpi: u32) -> Result<OcrPage, OcrError> {
     let image = rasterize(pdf, page, dpi)?;
+    let cleaned = despeckle(&image);
     let tsv = run_bounded(
         Command::new("tesseract")
             .args(["stdin", "stdout", "--psm", "3", "-l", "eng", "tsv"])
             .env("OMP_THREAD_LIMIT", "1"),
-        &image.pgm,
+        &cleaned,
         page,
         "tesseract",
     )
@@ -291,8 +295,6 @@ pub struct GreyImage {
     pub height: u32,
     /// One byte per pixel, rows from the top.
     pub pixels: Vec<u8>,
-    /// The same image as a binary PGM file, as Tesseract reads it.
-    pgm: Vec<u8>,
 }
 
 /// Renders page `page` (1-based) of the PDF at `pdf` to a grey image at
@@ -316,6 +318,67 @@ pub fn rasterize(pdf: &Path, page: u32, dpi: u32) -> Result<GreyImage, OcrError>
         Bounded::Failed(cause) => OcrError::Rasterize { page, cause },
     })?;
     parse_pgm(pgm).map_err(|cause| OcrError::Rasterize { page, cause })
+}
+
+/// Most pixels a dark blob may have and still be a speck: a full stop at
+/// 150 dpi in 10-point type is about 9.
+const SPECK_PIXELS: usize = 2;
+
+/// The page as a PGM with scanner and fax speckle removed: a dark blob of
+/// at most [`SPECK_PIXELS`] pixels, or a light pixel with dark all round,
+/// is noise; Tesseract otherwise reads specks as stray punctuation.
+fn despeckle(image: &GreyImage) -> Vec<u8> {
+    let (w, h) = (image.width as usize, image.height as usize);
+    let src = &image.pixels;
+    let mut out = format!("P5\n{w} {h}\n255\n").into_bytes();
+    let header = out.len();
+    out.extend_from_slice(src);
+    if w < 3 || h < 3 || src.len() < w * h {
+        return out;
+    }
+    let dark = |i: usize| src[i] < 128;
+    let mut seen = vec![false; w * h];
+    let mut blob = Vec::with_capacity(SPECK_PIXELS + 1);
+    for start in 0..w * h {
+        if seen[start] || !dark(start) {
+            continue;
+        }
+        // Flood the blob, stopping once it is too big to be a speck.
+        blob.clear();
+        blob.push(start);
+        seen[start] = true;
+        let mut next = 0;
+        while next < blob.len() && blob.len() <= SPECK_PIXELS {
+            let i = blob[next];
+            next += 1;
+            let (x, y) = (i % w, i / w);
+            for (dx, dy) in [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)] {
+                let (nx, ny) = (x as isize + dx, y as isize + dy);
+                if nx < 0 || ny < 0 || nx >= w as isize || ny >= h as isize {
+                    continue;
+                }
+                let j = ny as usize * w + nx as usize;
+                if !seen[j] && dark(j) {
+                    seen[j] = true;
+                    blob.push(j);
+                }
+            }
+        }
+        if blob.len() <= SPECK_PIXELS {
+            for &i in &blob {
+                out[header + i] = 255;
+            }
+        }
+    }
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let i = y * w + x;
+            if !dark(i) && [i - w - 1, i - w, i - w + 1, i - 1, i + 1, i + w - 1, i + w, i + w + 1].iter().all(|&j| dark(j)) {
+                out[header + i] = 0;
+            }
+        }
+    }
+    out
 }
 
 /// Parses a binary 8-bit PGM (`P5`).
@@ -353,7 +416,6 @@ fn parse_pgm(pgm: Vec<u8>) -> Result<GreyImage, String> {
         width,
         height,
         pixels,
-        pgm,
     })
 }
 
@@ -446,11 +508,11 @@ fn parse_tsv(tsv: &str) -> OcrPage {
             continue;
         }
         let word = f[11].trim();
-        if word.is_empty() {
+        let conf: f32 = f[10].parse().unwrap_or(0.0);
+        if word.is_empty() || is_speck(word, conf) {
             continue;
         }
         let num = |i: usize| f[i].parse::<u32>().unwrap_or(0);
-        let conf: f32 = f[10].parse().unwrap_or(0.0);
         let par = (num(2), num(3));
         let line = (par, num(4));
         if last_line != Some(line) {
@@ -480,6 +542,7 @@ fn parse_tsv(tsv: &str) -> OcrPage {
         sum += conf.max(0.0) * chars as f32;
         weight += chars;
     }
+    strip_stray_stops(&mut page);
     if !page.text.is_empty() {
         page.text.push('\n');
     }
@@ -490,6 +553,51 @@ fn parse_tsv(tsv: &str) -> OcrPage {
     };
     page
 }
+
+/// Removes a full stop Tesseract glued to a word it was unsure of when the
+/// next word on the line starts with a small letter or a digit: a real full
+/// stop is followed by a capital, a speck after a word is read as one.
+fn strip_stray_stops(page: &mut OcrPage) {
+    let mut cut = Vec::new();
+    for pair in page.words.windows(2) {
+        let (word, next) = (&pair[0], &pair[1]);
+        let same_line = page.text[word.end..next.start].chars().all(|c| c == ' ');
+        let follows = page.text[next.start..].chars().next();
+        if word.confidence < 90.0
+            && word.end - word.start > 1
+            && page.text[..word.end].ends_with('.')
+            && same_line
+            && follows.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+        {
+            cut.push(word.end - 1);
+        }
+    }
+    for &at in cut.iter().rev() {
+        page.text.remove(at);
+        for w in page.words.iter_mut() {
+            if w.end > at {
+                w.end -= 1;
+            }
+            if w.start > at {
+                w.start -= 1;
+            }
+        }
+    }
+}
+
+/// A "word" of punctuation alone read with low confidence: a speck of dirt
+/// or fax noise, which would otherwise sit in front of a list number or a
+/// service name. Dashes are kept: records use a lone dash as a separator
+/// ("service - Non-certified") and Tesseract is unsure of short marks.
+fn is_speck(word: &str, confidence: f32) -> bool {
+    confidence < SPECK_CONFIDENCE
+        && !word
+            .chars()
+            .any(|c| c.is_alphanumeric() || matches!(c, '-' | '\u{2013}' | '\u{2014}' | '#' | '&' | '/' | '%'))
+}
+
+/// Confidence under which a punctuation-only word is dropped as a speck.
+const SPECK_CONFIDENCE: f32 = 60.0;
 
 /// The folder OCR results are cached in: `IMRDESK_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/imrdesk/ocr`, else `~/.cache/imrdesk/ocr`. It holds case
@@ -539,11 +647,11 @@ pub fn cache_size() -> u64 {
         .unwrap_or(0)
 }
 
-/// The cache file's name: the file's SHA-256 and the resolution.
-fn cache_key(bytes: &[u8]) -> String {
+/// The cache file's name: the file's SHA-256 (each cached page records
+/// the resolution it was read at).
+pub fn cache_key(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}-{OCR_DPI}dpi")
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -597,7 +705,8 @@ mod tests {
             1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n\
             5\t1\t1\t1\t1\t1\t10\t20\t30\t12\t96.5\tPROGRESS\n\
             5\t1\t1\t1\t1\t2\t45\t20\t30\t12\t90\tREPORT\n\
-            5\t1\t2\t1\t1\t1\t10\t60\t20\t12\t40\tknee\n";
+            5\t1\t2\t1\t1\t1\t10\t60\t20\t12\t40\tknee\n\
+            5\t1\t2\t1\t1\t2\t40\t60\t5\t5\t20\t*\n";
         let page = parse_tsv(tsv);
         assert_eq!(page.text, "PROGRESS REPORT\n\nknee\n");
         assert_eq!(page.words.len(), 3);

@@ -104,10 +104,10 @@ pub fn pdf_document(bytes: &[u8], path: &Path) -> Result<PdfText, ImportError> {
     };
     let mut scanned = Vec::new();
     if !to_ocr.is_empty() {
-        let numbers: Vec<u32> = to_ocr.iter().map(|&i| i as u32 + 1).collect();
+        let numbers: Vec<(u32, u32)> = to_ocr.iter().map(|&(i, dpi)| (i as u32 + 1, dpi)).collect();
         let (read, mut w) = ocr::ocr_pdf_pages(bytes, path, &numbers);
         warnings.append(&mut w);
-        for (index, page) in to_ocr.into_iter().zip(read) {
+        for ((index, _), page) in to_ocr.into_iter().zip(read) {
             if let Some(page) = page {
                 if page.text.trim().len() > pages[index].trim().len() {
                     pages[index] = page.text.clone();
@@ -136,8 +136,8 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "the PDF reader failed on this file".into())
 }
 
-/// Pages' texts, warnings, and the indexes of the pages to OCR.
-type Extracted = (Vec<String>, Vec<String>, Vec<usize>);
+/// Pages' texts, warnings, and the pages to OCR (index from 0, resolution).
+type Extracted = (Vec<String>, Vec<String>, Vec<(usize, u32)>);
 
 /// Loads, decrypts, defuses and reads every page; runs with the quiet panic
 /// hook set.
@@ -198,12 +198,8 @@ fn extract_pages(bytes: &[u8], path: &Path) -> Result<Extracted, ImportError> {
     let to_ocr = numbers
         .iter()
         .enumerate()
-        .filter(|(i, (n, id))| {
-            !failures.contains_key(n)
-                && printable(&texts[*i]) < MIN_TEXT_CHARS
-                && has_image(&doc, *id)
-        })
-        .map(|(i, _)| i)
+        .filter(|(i, (n, _))| !failures.contains_key(n) && printable(&texts[*i]) < MIN_TEXT_CHARS)
+        .filter_map(|(i, (_, id))| Some((i, image_dpi(&doc, *id)?)))
         .collect();
     texts.truncate(total);
     Ok((texts, warnings, to_ocr))
@@ -213,22 +209,36 @@ fn printable(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
-/// Whether the page draws an image XObject (directly or through an inherited
-/// resource dictionary): a scan is one image per page.
-fn has_image(doc: &Document, page: ObjectId) -> bool {
-    let Some(resources) = page_resources(doc, page) else {
-        return false;
-    };
-    let Some(xobjects) = dict_at(doc, resources, b"XObject") else {
-        return false;
-    };
-    xobjects.iter().any(|(_, o)| {
-        doc.dereference(o)
-            .ok()
-            .and_then(|(_, o)| o.as_stream().ok())
-            .and_then(|s| s.dict.get(b"Subtype").ok()?.as_name().ok())
-            == Some(b"Image".as_slice())
-    })
+/// The resolution of the page's widest image XObject (pixels across per
+/// inch of page), when the page draws one: a scan is one image per page,
+/// and OCR reads it best at its own resolution.
+fn image_dpi(doc: &Document, page: ObjectId) -> Option<u32> {
+    let resources = page_resources(doc, page)?;
+    let xobjects = dict_at(doc, resources, b"XObject")?;
+    let widest = xobjects
+        .iter()
+        .filter_map(|(_, o)| doc.dereference(o).ok()?.1.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice()))
+        .filter_map(|s| s.dict.get(b"Width").ok()?.as_i64().ok())
+        .max()?;
+    let points = page_width_points(doc, page).unwrap_or(612.0);
+    let dpi = (widest as f64 * 72.0 / points.max(1.0)).round();
+    Some(dpi.clamp(ocr::MIN_DPI as f64, ocr::MAX_DPI as f64) as u32)
+}
+
+/// The page's width in points from its (possibly inherited) media box.
+fn page_width_points(doc: &Document, page: ObjectId) -> Option<f64> {
+    let mut seen = HashSet::new();
+    let mut node = page;
+    while seen.insert(node) {
+        let dict = doc.get_dictionary(node).ok()?;
+        if let Ok(b) = dict.get(b"MediaBox").and_then(Object::as_array) {
+            let n: Vec<f64> = b.iter().filter_map(|o| o.as_float().ok().map(f64::from)).collect();
+            return (n.len() == 4).then(|| (n[2] - n[0]).abs());
+        }
+        node = dict.get(b"Parent").and_then(Object::as_reference).ok()?;
+    }
+    None
 }
 
 /// The page's own or inherited resources, not following a looping chain.
