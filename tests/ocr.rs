@@ -68,7 +68,11 @@ fn assert_same_case(text: &Case, scanned: &Case, variant: &str) {
         .iter()
         .find(|d| d.kind == DocumentKind::UtilizationReview)
         .map_or("no UR document", |d| d.text.as_str());
-    assert_eq!(items(text), items(scanned), "{variant}: disputed items; UR read as:\n{ur}");
+    assert_eq!(
+        items(text),
+        items(scanned),
+        "{variant}: disputed items; UR read as:\n{ur}"
+    );
     let text_dates: HashSet<_> = text.documents.iter().filter_map(|d| d.date).collect();
     let scan_dates: HashSet<_> = scanned.documents.iter().filter_map(|d| d.date).collect();
     assert_eq!(text_dates.len(), RECORDS.len(), "{variant}: text dates");
@@ -85,10 +89,21 @@ fn assert_same_case(text: &Case, scanned: &Case, variant: &str) {
             None => false,
         })
         .count();
-    assert!(want.len() >= 10, "the text version has {} facts", want.len());
+    assert!(
+        want.len() >= 10,
+        "the text version has {} facts",
+        want.len()
+    );
     let recall = found as f64 / want.len() as f64;
-    eprintln!("{variant}: {found} of {} facts found ({:.0}%)", want.len(), recall * 100.0);
-    assert!(recall >= 0.9, "{variant}: fact recall {recall:.2} under 0.90");
+    eprintln!(
+        "{variant}: {found} of {} facts found ({:.0}%)",
+        want.len(),
+        recall * 100.0
+    );
+    assert!(
+        recall >= 0.9,
+        "{variant}: fact recall {recall:.2} under 0.90"
+    );
 }
 
 #[test]
@@ -121,7 +136,10 @@ fn scanned_records_give_the_same_items_dates_and_facts() {
         eprintln!("{variant}: imported in {:.1?}", started.elapsed());
         assert_same_case(&text.case, &scanned.case, variant);
         for doc in &scanned.case.documents {
-            let layout = scanned.case.layout(doc.id).expect("scanned pages keep a layout");
+            let layout = scanned
+                .case
+                .layout(doc.id)
+                .expect("scanned pages keep a layout");
             let page = layout.scanned.first().expect("one scanned page");
             assert_eq!(page.page, 1);
             assert!(page.confidence > 50.0, "{variant}: {}", page.confidence);
@@ -171,7 +189,11 @@ fn a_case_file_pdf_splits_into_one_document_per_record() {
         vec![
             (DocumentKind::ProgressReport, "2021-04-12".into(), 1),
             (DocumentKind::ImagingReport, "2021-05-03".into(), 2),
-            (DocumentKind::RequestForAuthorization, "2021-05-20".into(), 3),
+            (
+                DocumentKind::RequestForAuthorization,
+                "2021-05-20".into(),
+                3
+            ),
             (DocumentKind::UtilizationReview, "2021-05-28".into(), 4),
         ],
         "{:?}",
@@ -223,7 +245,10 @@ fn mixed_blank_and_damaged_pages_are_reported_by_number() {
     let mut pdf = ocr_gen::image_pdf(&[first, blank, speck, second], false);
     // Spoil the third page's image data so it cannot be decoded.
     let marker = ocr_gen::deflate(&[0]);
-    if let Some(at) = pdf.windows(marker.len()).position(|w| w == marker.as_slice()) {
+    if let Some(at) = pdf
+        .windows(marker.len())
+        .position(|w| w == marker.as_slice())
+    {
         pdf[at] = b'X';
         pdf[at + 1] = b'X';
     }
@@ -233,9 +258,17 @@ fn mixed_blank_and_damaged_pages_are_reported_by_number() {
     let imported = ingest::load(&path).expect("the readable pages import");
     assert!(started.elapsed() < Duration::from_secs(120));
     let w = imported.warnings.join("\n");
-    assert!(w.contains("mixed.pdf: page 2 is an image in which OCR found no text"), "{w}");
+    assert!(
+        w.contains("mixed.pdf: page 2 is an image in which OCR found no text"),
+        "{w}"
+    );
     assert!(w.contains("mixed.pdf: page 3"), "{w}");
-    let text: String = imported.case.documents.iter().map(|d| d.text.as_str()).collect();
+    let text: String = imported
+        .case
+        .documents
+        .iter()
+        .map(|d| d.text.as_str())
+        .collect();
     assert!(text.contains("Straight leg raise"), "{text}");
     assert!(text.contains("paracentral"), "{text}");
 }

@@ -57,7 +57,11 @@ fn document(contents: &[usize], rest: Vec<Vec<u8>>) -> Vec<u8> {
     let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 4 + i)).collect();
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" ")).into_bytes(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        )
+        .into_bytes(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
     ];
     for c in contents {
@@ -96,7 +100,11 @@ fn a_stream_inflating_past_the_limit_is_reported_and_the_rest_imports() {
         vec![stream("/Filter /FlateDecode", &packed), stream("", &good)],
     );
     let doc = ingest::pdf_document(&bytes, Path::new("bomb.pdf")).expect("page 2 imports");
-    assert!(doc.text.contains("Invented page after the bomb"), "{}", doc.text);
+    assert!(
+        doc.text.contains("Invented page after the bomb"),
+        "{}",
+        doc.text
+    );
     assert!(!doc.text.contains("Bomb page text"));
     let w = doc.warnings.join("\n");
     assert!(
@@ -153,10 +161,20 @@ fn a_damaged_stream_keeps_the_text_before_the_damage_with_the_page_named() {
         vec![stream("/Filter /FlateDecode", &packed), stream("", &good)],
     );
     let doc = ingest::pdf_document(&bytes, Path::new("damaged.pdf")).expect("imports");
-    assert!(doc.text.contains("Line 1 of an invented damaged report"), "{}", doc.text);
-    assert!(doc.text.contains("Line 100 of"), "most of the page is recovered");
+    assert!(
+        doc.text.contains("Line 1 of an invented damaged report"),
+        "{}",
+        doc.text
+    );
+    assert!(
+        doc.text.contains("Line 100 of"),
+        "most of the page is recovered"
+    );
     assert!(!doc.text.contains("Line 400 of"));
     assert!(doc.text.contains("Second page of the invented report"));
     let w = doc.warnings.join("\n");
-    assert!(w.contains("damaged.pdf: page 1 of 2") && w.contains("damaged"), "{w}");
+    assert!(
+        w.contains("damaged.pdf: page 1 of 2") && w.contains("damaged"),
+        "{w}"
+    );
 }

@@ -410,21 +410,26 @@ fn page_view(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, shown: &Show
         .strong(),
     );
     let key = egui::Id::unique(("page-image", &shown.path, p.page, p.dpi));
-    let texture = ui.data(|d| d.get_temp::<PageTexture>(key)).unwrap_or_else(|| {
-        let made = crate::ingest::ocr::rasterize(&shown.path, p.page, p.dpi)
-            .map(|img| {
-                let image = egui::ColorImage::from_gray(
-                    [img.width as usize, img.height as usize],
-                    &img.pixels,
-                );
-                ui.ctx()
-                    .load_texture(format!("page-{}", p.page), image, egui::TextureOptions::LINEAR)
-            })
-            .map_err(|e| format!("{}: {e}", shown.path.display()));
-        let t = PageTexture(made);
-        ui.data_mut(|d| d.insert_temp(key, t.clone()));
-        t
-    });
+    let texture = ui
+        .data(|d| d.get_temp::<PageTexture>(key))
+        .unwrap_or_else(|| {
+            let made = crate::ingest::ocr::rasterize(&shown.path, p.page, p.dpi)
+                .map(|img| {
+                    let image = egui::ColorImage::from_gray(
+                        [img.width as usize, img.height as usize],
+                        &img.pixels,
+                    );
+                    ui.ctx().load_texture(
+                        format!("page-{}", p.page),
+                        image,
+                        egui::TextureOptions::LINEAR,
+                    )
+                })
+                .map_err(|e| format!("{}: {e}", shown.path.display()));
+            let t = PageTexture(made);
+            ui.data_mut(|d| d.insert_temp(key, t.clone()));
+            t
+        });
     match &texture.0 {
         Ok(tex) => {
             let width = ui.available_width().max(100.0);
@@ -455,7 +460,10 @@ fn page_view(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, shown: &Show
                 });
         }
         Err(e) => {
-            ui.label(RichText::new(format!("The page image cannot be shown: {e}")).color(Color32::from(theme.not_met)));
+            ui.label(
+                RichText::new(format!("The page image cannot be shown: {e}"))
+                    .color(Color32::from(theme.not_met)),
+            );
         }
     }
     ui.separator();
@@ -480,11 +488,15 @@ fn restructure_controls(ui: &mut egui::Ui, open: &mut OpenCase, shown: &ShownPag
         .filter(|(page, _)| *page > first)
         .min()
         .map(|(_, id)| id);
-    let why = "Only before any review work: answers and the audit log refer to the documents as they are";
+    let why =
+        "Only before any review work: answers and the audit log refer to the documents as they are";
     let mut result = None;
     ui.horizontal(|ui| {
         let split = ui
-            .add_enabled(editable && page_in_doc >= 2, egui::Button::new("Split before this page"))
+            .add_enabled(
+                editable && page_in_doc >= 2,
+                egui::Button::new("Split before this page"),
+            )
             .on_hover_text("Start a new document at this page")
             .on_disabled_hover_text(why);
         if split.clicked() {
@@ -493,7 +505,10 @@ fn restructure_controls(ui: &mut egui::Ui, open: &mut OpenCase, shown: &ShownPag
             }));
         }
         let merge = ui
-            .add_enabled(editable && next.is_some(), egui::Button::new("Merge with next document"))
+            .add_enabled(
+                editable && next.is_some(),
+                egui::Button::new("Merge with next document"),
+            )
             .on_hover_text("Join the next document of this file to this one")
             .on_disabled_hover_text(why);
         if merge.clicked()

@@ -1229,7 +1229,10 @@ fn ocr_cache_control(ui: &mut egui::Ui) {
             ui.ctx().data_mut(|d| d.insert_temp(egui::Id::unique("ocr-cache-note"), note));
         }
     });
-    if let Some(note) = ui.ctx().data(|d| d.get_temp::<String>(egui::Id::unique("ocr-cache-note"))) {
+    if let Some(note) = ui
+        .ctx()
+        .data(|d| d.get_temp::<String>(egui::Id::unique("ocr-cache-note")))
+    {
         ui.label(note);
     }
 }

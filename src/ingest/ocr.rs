@@ -249,7 +249,9 @@ fn ocr_uncached(bytes: &[u8], pages: &[(u32, u32)]) -> Result<Vec<PageResult>, O
                         break;
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(page, dpi)) = pages.get(i) else { break };
+                    let Some(&(page, dpi)) = pages.get(i) else {
+                        break;
+                    };
                     let read = ocr_page(&pdf, page, dpi);
                     PROGRESS.done.fetch_add(1, Ordering::Relaxed);
                     let mut guard = results.lock().unwrap_or_else(|p| p.into_inner());
@@ -352,7 +354,16 @@ fn despeckle(image: &GreyImage) -> Vec<u8> {
             let i = blob[next];
             next += 1;
             let (x, y) = (i % w, i / w);
-            for (dx, dy) in [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)] {
+            for (dx, dy) in [
+                (-1, -1),
+                (0, -1),
+                (1, -1),
+                (-1, 0),
+                (1, 0),
+                (-1, 1),
+                (0, 1),
+                (1, 1),
+            ] {
                 let (nx, ny) = (x as isize + dx, y as isize + dy);
                 if nx < 0 || ny < 0 || nx >= w as isize || ny >= h as isize {
                     continue;
@@ -373,7 +384,20 @@ fn despeckle(image: &GreyImage) -> Vec<u8> {
     for y in 1..h - 1 {
         for x in 1..w - 1 {
             let i = y * w + x;
-            if !dark(i) && [i - w - 1, i - w, i - w + 1, i - 1, i + 1, i + w - 1, i + w, i + w + 1].iter().all(|&j| dark(j)) {
+            if !dark(i)
+                && [
+                    i - w - 1,
+                    i - w,
+                    i - w + 1,
+                    i - 1,
+                    i + 1,
+                    i + w - 1,
+                    i + w,
+                    i + w + 1,
+                ]
+                .iter()
+                .all(|&j| dark(j))
+            {
                 out[header + i] = 0;
             }
         }
@@ -591,9 +615,10 @@ fn strip_stray_stops(page: &mut OcrPage) {
 /// ("service - Non-certified") and Tesseract is unsure of short marks.
 fn is_speck(word: &str, confidence: f32) -> bool {
     confidence < SPECK_CONFIDENCE
-        && !word
-            .chars()
-            .any(|c| c.is_alphanumeric() || matches!(c, '-' | '\u{2013}' | '\u{2014}' | '#' | '&' | '/' | '%'))
+        && !word.chars().any(|c| {
+            c.is_alphanumeric()
+                || matches!(c, '-' | '\u{2013}' | '\u{2014}' | '#' | '&' | '/' | '%')
+        })
 }
 
 /// Confidence under which a punctuation-only word is dropped as a speck.

@@ -73,7 +73,10 @@ pub(crate) fn take_layout(path: &Path) -> Vec<(usize, OcrPage)> {
 pub fn pdf_text(bytes: &[u8], path: &Path) -> Result<(String, Vec<String>), ImportError> {
     let doc = pdf_document(bytes, path)?;
     if !doc.scanned.is_empty() {
-        LAYOUTS.with(|l| l.borrow_mut().insert(path.to_path_buf(), doc.scanned.clone()));
+        LAYOUTS.with(|l| {
+            l.borrow_mut()
+                .insert(path.to_path_buf(), doc.scanned.clone())
+        });
     }
     Ok((doc.text, doc.warnings))
 }
@@ -108,11 +111,11 @@ pub fn pdf_document(bytes: &[u8], path: &Path) -> Result<PdfText, ImportError> {
         let (read, mut w) = ocr::ocr_pdf_pages(bytes, path, &numbers);
         warnings.append(&mut w);
         for ((index, _), page) in to_ocr.into_iter().zip(read) {
-            if let Some(page) = page {
-                if page.text.trim().len() > pages[index].trim().len() {
-                    pages[index] = page.text.clone();
-                    scanned.push((index, page));
-                }
+            if let Some(page) = page
+                && page.text.trim().len() > pages[index].trim().len()
+            {
+                pages[index] = page.text.clone();
+                scanned.push((index, page));
             }
         }
     }
@@ -170,7 +173,9 @@ fn extract_pages(bytes: &[u8], path: &Path) -> Result<Extracted, ImportError> {
                 path.display()
             ));
         }
-        let hazard = defused.refused.or_else(|| page_hazard(&doc, id).map(str::to_string));
+        let hazard = defused
+            .refused
+            .or_else(|| page_hazard(&doc, id).map(str::to_string));
         if let Some(cause) = hazard {
             failures.insert(n, cause);
         }
@@ -218,7 +223,9 @@ fn image_dpi(doc: &Document, page: ObjectId) -> Option<u32> {
     let widest = xobjects
         .iter()
         .filter_map(|(_, o)| doc.dereference(o).ok()?.1.as_stream().ok())
-        .filter(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice()))
+        .filter(|s| {
+            s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
+        })
         .filter_map(|s| s.dict.get(b"Width").ok()?.as_i64().ok())
         .max()?;
     let points = page_width_points(doc, page).unwrap_or(612.0);
@@ -233,7 +240,10 @@ fn page_width_points(doc: &Document, page: ObjectId) -> Option<f64> {
     while seen.insert(node) {
         let dict = doc.get_dictionary(node).ok()?;
         if let Ok(b) = dict.get(b"MediaBox").and_then(Object::as_array) {
-            let n: Vec<f64> = b.iter().filter_map(|o| o.as_float().ok().map(f64::from)).collect();
+            let n: Vec<f64> = b
+                .iter()
+                .filter_map(|o| o.as_float().ok().map(f64::from))
+                .collect();
             return (n.len() == 4).then(|| (n[2] - n[0]).abs());
         }
         node = dict.get(b"Parent").and_then(Object::as_reference).ok()?;
@@ -447,8 +457,7 @@ fn defuse_streams(
 /// The form XObjects named in the page's resources (one level: nested
 /// forms are bounded by [`draws_exceed`]'s bounded reads).
 fn form_ids(doc: &Document, page: ObjectId) -> Vec<ObjectId> {
-    let Some(xobjects) = page_resources(doc, page).and_then(|r| dict_at(doc, r, b"XObject"))
-    else {
+    let Some(xobjects) = page_resources(doc, page).and_then(|r| dict_at(doc, r, b"XObject")) else {
         return Vec::new();
     };
     xobjects

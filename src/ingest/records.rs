@@ -12,12 +12,10 @@ use chrono::NaiveDate;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::{
-    ImportError, Imported, MAX_FOLDER_FILES, normalize_ws, parse_date, read_document,
-};
+use super::{ImportError, Imported, MAX_FOLDER_FILES, normalize_ws, parse_date, read_document};
 use crate::case::{
-    Case, CaseSource, DisputedItem, DocId, Document, DocumentKind, DocumentLayout, ItemId, PartialCertification,
-    Priority, Sex,
+    Case, CaseSource, DisputedItem, DocId, Document, DocumentKind, DocumentLayout, ItemId,
+    PartialCertification, Priority, Sex,
 };
 
 /// One record's text and the file it came from.

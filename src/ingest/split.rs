@@ -47,7 +47,9 @@ struct Current {
 impl Current {
     fn of(page: &str) -> Current {
         Current {
-            kind: heading_kind(page).map(|(k, _)| k).unwrap_or(DocumentKind::Other),
+            kind: heading_kind(page)
+                .map(|(k, _)| k)
+                .unwrap_or(DocumentKind::Other),
             date: labelled_date(page),
             fax_cover: FAX_COVER.is_match(head(page, 8).as_str()),
         }
@@ -154,7 +156,8 @@ fn heading_kind(page: &str) -> Option<(DocumentKind, String)> {
 
 fn mostly_capitals(line: &str) -> bool {
     let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 3 && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 7
+    letters.len() >= 3
+        && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 7
 }
 
 /// Splits one file's text (pages separated by `\x0c`) into documents, each
@@ -181,12 +184,17 @@ pub fn documents_of(
                 boundary: part.reason.clone(),
                 scanned: Vec::new(),
             };
-            for index in part.first_page..=part.last_page {
+            let run = pages
+                .iter()
+                .enumerate()
+                .take(part.last_page + 1)
+                .skip(part.first_page);
+            for (index, page) in run {
                 if index > part.first_page {
                     body.push('\x0c');
                 }
                 let at = body.len();
-                body.push_str(pages[index]);
+                body.push_str(page);
                 if let Some((_, read)) = scanned.iter().find(|(i, _)| *i == index) {
                     layout.scanned.push(scanned_page(index, at, read));
                 }
@@ -234,7 +242,9 @@ fn scanned_page(index: usize, at: usize, read: &OcrPage) -> ScannedPage {
 pub enum SplitError {
     #[error("document {0} is not in this case")]
     NoSuchDocument(DocId),
-    #[error("documents {0} and {1} come from different files; only pages of one file can be merged")]
+    #[error(
+        "documents {0} and {1} come from different files; only pages of one file can be merged"
+    )]
     DifferentFiles(DocId, DocId),
     #[error("a document cannot be merged with itself")]
     SameDocument,
@@ -278,9 +288,12 @@ pub fn merge_documents(case: &mut Case, first: DocId, second: DocId) -> Result<(
     if let Some(other) = taken_layout {
         layout.first_page = layout.first_page.min(other.first_page);
         layout.last_page = layout.last_page.max(other.last_page);
-        layout
-            .scanned
-            .extend(other.scanned.into_iter().map(|p| shifted(p, shift as isize)));
+        layout.scanned.extend(
+            other
+                .scanned
+                .into_iter()
+                .map(|p| shifted(p, shift as isize)),
+        );
     }
     layout.boundary = layout
         .boundary
@@ -365,9 +378,7 @@ fn layout_mut(case: &mut Case, id: DocId) -> &mut DocumentLayout {
     let i = match case.layouts.iter().position(|l| l.doc == id) {
         Some(i) => i,
         None => {
-            let pages = case
-                .document(id)
-                .map_or(1, |d| d.page_starts.len().max(1)) as u32;
+            let pages = case.document(id).map_or(1, |d| d.page_starts.len().max(1)) as u32;
             case.layouts.push(DocumentLayout {
                 doc: id,
                 first_page: 1,
@@ -405,7 +416,13 @@ mod tests {
         let parts = split_pages(&[MRI, PR, PR_2, UR]);
         assert_eq!(parts.len(), 3, "{parts:?}");
         assert_eq!((parts[1].first_page, parts[1].last_page), (1, 2));
-        assert!(parts[1].reason.as_deref().unwrap_or("").contains("new report heading"));
+        assert!(
+            parts[1]
+                .reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("new report heading")
+        );
         assert_eq!(parts[2].first_page, 3);
     }
 
@@ -416,7 +433,10 @@ mod tests {
         let fax = "FAX COVER SHEET\nTo: claims\nPages: 3";
         let again = "Page 1 of 1\nfollow-up";
         let parts = split_pages(&[p1, p2, fax, again]);
-        let reasons: Vec<_> = parts.iter().map(|p| p.reason.clone().unwrap_or_default()).collect();
+        let reasons: Vec<_> = parts
+            .iter()
+            .map(|p| p.reason.clone().unwrap_or_default())
+            .collect();
         assert_eq!(parts.len(), 3, "{reasons:?}");
         assert!(reasons[1].contains("fax cover"), "{reasons:?}");
         assert!(reasons[2].contains("after a fax cover"), "{reasons:?}");
@@ -425,12 +445,19 @@ mod tests {
             "Date of service: 02/09/2016\nseen again",
         ]);
         assert_eq!(dated.len(), 2);
-        assert!(dated[1].reason.as_deref().unwrap_or("").contains("02/09/2016"));
+        assert!(
+            dated[1]
+                .reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("02/09/2016")
+        );
     }
 
     #[test]
     fn prose_naming_a_kind_is_not_a_heading() {
-        let ur2 = "The request for authorization was reviewed against the guideline.\nRationale follows.";
+        let ur2 =
+            "The request for authorization was reviewed against the guideline.\nRationale follows.";
         assert_eq!(split_pages(&[UR, ur2]).len(), 1);
     }
 

@@ -170,7 +170,13 @@ pub fn image_pdf(images: &[Image], fax: bool) -> Vec<u8> {
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let ids: Vec<(Ref, Ref, Ref)> = (0..images.len() as i32)
-        .map(|i| (Ref::new(10 + 3 * i), Ref::new(11 + 3 * i), Ref::new(12 + 3 * i)))
+        .map(|i| {
+            (
+                Ref::new(10 + 3 * i),
+                Ref::new(11 + 3 * i),
+                Ref::new(12 + 3 * i),
+            )
+        })
         .collect();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree)
@@ -235,7 +241,11 @@ pub fn scanned_pdf(pages: &[&str], scan: Scan, dir: &Path) -> Vec<u8> {
         .enumerate()
         .map(|(i, img)| {
             let turn = Scan {
-                degrees: if i % 2 == 0 { scan.degrees } else { -scan.degrees },
+                degrees: if i % 2 == 0 {
+                    scan.degrees
+                } else {
+                    -scan.degrees
+                },
                 ..scan
             };
             spoil(img, turn, i as u64 + 1)
