@@ -14,6 +14,8 @@ packages=(
   poppler-utils
   # tests/no_network.rs traces the binary's socket calls
   strace
+  # OCR of scanned records: Tesseract with English, Poppler's pdftoppm (above) rasterizes
+  tesseract-ocr tesseract-ocr-eng
 )
 
 missing=()

@@ -38,6 +38,11 @@ pub struct Case {
     /// Where the case came from, for messages and the letter's document list.
     #[serde(default)]
     pub source: CaseSource,
+    /// Where each document sits in the file it came from (page range, why a
+    /// case file was split there) and what OCR read on its scanned pages.
+    /// Empty for cases read from text; absent from older files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layouts: Vec<DocumentLayout>,
 }
 
 impl Case {
@@ -52,12 +57,18 @@ impl Case {
             items: Vec::new(),
             reference: None,
             source: CaseSource::default(),
+            layouts: Vec::new(),
         }
     }
 
     /// The document with this id, if present.
     pub fn document(&self, id: DocId) -> Option<&Document> {
         self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// The page layout of a document, when it came from a paged file.
+    pub fn layout(&self, id: DocId) -> Option<&DocumentLayout> {
+        self.layouts.iter().find(|l| l.doc == id)
     }
 
     /// The disputed item with this id, if present.
@@ -168,7 +179,9 @@ pub struct ReviewerCredentials {
 }
 
 /// Stable identifier of a document within a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct DocId(pub u32);
 
 impl fmt::Display for DocId {
@@ -220,6 +233,77 @@ impl Document {
             page_starts: Vec::new(),
         }
     }
+}
+
+/// How a document maps onto the pages of its source file: a case file split
+/// into reports keeps each report's page range and the reason the split
+/// started it, and a scanned page keeps the word boxes OCR found, so a quote
+/// can be checked against the page image.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentLayout {
+    pub doc: DocId,
+    /// First page of the source file in this document (1-based).
+    pub first_page: u32,
+    /// Last page of the source file in this document (inclusive).
+    pub last_page: u32,
+    /// Why the case-file split started a document here; `None` when the
+    /// document starts its file.
+    #[serde(default)]
+    pub boundary: Option<String>,
+    /// The pages of this document read by OCR.
+    #[serde(default)]
+    pub scanned: Vec<ScannedPage>,
+}
+
+impl DocumentLayout {
+    /// The scanned page whose text holds byte `at` of the document.
+    pub fn scanned_at(&self, at: usize) -> Option<&ScannedPage> {
+        self.scanned
+            .iter()
+            .find(|p| p.words.first().is_some_and(|w| w.start <= at) && p.text_end > at)
+    }
+}
+
+/// A page read by OCR: its size at the resolution it was read, the mean
+/// word confidence, and each word's box.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScannedPage {
+    /// Page number in the source file (1-based).
+    pub page: u32,
+    /// Resolution the page was rasterized at for OCR (dots per inch).
+    pub dpi: u32,
+    /// Image size in pixels at `dpi`.
+    pub width: u32,
+    pub height: u32,
+    /// Mean word confidence, 0–100.
+    pub confidence: f32,
+    /// End of this page's text in the document (byte offset).
+    pub text_end: usize,
+    pub words: Vec<WordBox>,
+}
+
+impl ScannedPage {
+    /// The boxes of the words overlapping the byte range `start..end` of the
+    /// document text.
+    pub fn boxes_in(&self, start: usize, end: usize) -> impl Iterator<Item = &WordBox> {
+        self.words
+            .iter()
+            .filter(move |w| w.start < end && w.end > start)
+    }
+}
+
+/// One word OCR read: its byte range in the document text and its box on
+/// the page image (pixels from the top left, at the page's `dpi`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct WordBox {
+    pub start: usize,
+    pub end: usize,
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Tesseract's confidence in this word, 0–100.
+    pub confidence: f32,
 }
 
 /// What kind of record a document is; it sets the timeline lane and which

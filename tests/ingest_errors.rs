@@ -74,10 +74,13 @@ fn non_utf8_text_is_a_warning_not_an_error() {
 }
 
 #[test]
-fn image_only_pdf_says_ocr_is_not_supported() {
+fn image_only_pdf_with_nothing_to_read_says_so() {
+    // The fixture's only page is an image without text: OCR runs and finds
+    // nothing (tests/ocr.rs covers scans with text).
     let e = err_of(&fixture("image_only.pdf"));
     assert!(matches!(e, ImportError::NoTextLayer { .. }), "{e}");
-    assert!(e.to_string().contains("OCR is not supported"));
+    assert!(!e.to_string().contains("OCR is not supported"), "{e}");
+    assert!(e.to_string().contains("image_only.pdf"), "{e}");
 }
 
 #[test]

@@ -59,7 +59,10 @@ fn strace(log: &Path, args: &[&std::ffi::OsStr]) -> Command {
         .arg(log)
         .arg(BIN)
         .args(args)
-        .env("RUST_BACKTRACE", "0");
+        .env("RUST_BACKTRACE", "0")
+        // A fresh OCR cache beside the log, so scanned pages are OCR'd
+        // (pdftoppm and tesseract traced too) on every run.
+        .env("IMRDESK_CACHE_DIR", log.parent().unwrap_or(log));
     cmd
 }
 
@@ -153,7 +156,8 @@ fn command_line_modes_open_no_internet_socket() {
 
     let records = d.join("records");
     std::fs::create_dir(&records).unwrap_or_else(|e| panic!("mkdir: {e}"));
-    for name in ["short_report.pdf", "plain_note.txt"] {
+    // image_only.pdf is a scanned page: OCR runs on it under the trace.
+    for name in ["short_report.pdf", "plain_note.txt", "image_only.pdf"] {
         std::fs::copy(Path::new(FIXTURES).join(name), records.join(name))
             .unwrap_or_else(|e| panic!("copy {name}: {e}"));
     }

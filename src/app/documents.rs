@@ -9,6 +9,7 @@ use egui::{Color32, RichText, Sense, TextStyle};
 use crate::assessment::Analysis;
 use crate::case::{Case, DocId};
 use crate::fact::{Certainty, Span};
+use crate::ingest::ocr::LOW_CONFIDENCE;
 
 use super::theme::Theme;
 use super::{Action, OpenCase};
@@ -250,6 +251,12 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
 
     fact_card(ui, open, theme, actions);
     ui.separator();
+    if let Some(shown) = page_in_view(open) {
+        egui::Panel::right("documents-page-image")
+            .resizable(true)
+            .default_size(380.0)
+            .show(ui, |ui| page_view(ui, open, theme, &shown));
+    }
 
     let rows = &open.rows;
     let row_height = ui.text_style_height(&TextStyle::Body);
@@ -286,11 +293,14 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
                         .date
                         .map(|x| x.format("%m/%d/%Y").to_string())
                         .unwrap_or_else(|| "undated".into());
-                    ui.label(
+                    let header = ui.label(
                         RichText::new(format!("{} — {} ({date})", d.title, d.kind))
                             .strong()
                             .color(theme.accent),
                     );
+                    if let Some(layout) = case.layout(d.id) {
+                        layout_note(ui, header, layout, theme);
+                    }
                 }
                 Row::Line { doc, start, end } => {
                     let Some(d) = case.documents.get(doc) else {
@@ -315,6 +325,223 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
             }
         }
     });
+}
+
+/// The page range, the split's reason and any low OCR confidence of a
+/// document, beside its title: a reviewer sees at once which documents to
+/// check against the scan.
+fn layout_note(
+    ui: &mut egui::Ui,
+    header: egui::Response,
+    layout: &crate::case::DocumentLayout,
+    theme: &Theme,
+) {
+    let pages = if layout.first_page == layout.last_page {
+        format!("page {}", layout.first_page)
+    } else {
+        format!("pages {}–{}", layout.first_page, layout.last_page)
+    };
+    let low: Vec<String> = layout
+        .scanned
+        .iter()
+        .filter(|p| p.confidence < LOW_CONFIDENCE)
+        .map(|p| format!("page {} ({:.0}%)", p.page, p.confidence))
+        .collect();
+    let mut hover = match &layout.boundary {
+        Some(reason) => format!("{pages} of the file; starts here because: {reason}"),
+        None => format!("{pages} of the file"),
+    };
+    if !layout.scanned.is_empty() {
+        hover.push_str(&format!("\n{} page(s) read by OCR", layout.scanned.len()));
+    }
+    header.on_hover_text(&hover);
+    if !low.is_empty() {
+        ui.label(
+            RichText::new(format!("⚠ low OCR confidence: {}", low.join(", ")))
+                .color(Color32::from(theme.not_met)),
+        )
+        .on_hover_text(format!(
+            "OCR read these pages with under {LOW_CONFIDENCE:.0}% confidence; check the text against the page image"
+        ));
+    }
+}
+
+/// The scanned page to show beside the text: the one holding the focused
+/// fact or search hit.
+#[derive(Debug, Clone, PartialEq)]
+struct ShownPage {
+    doc: DocId,
+    /// Index in `Case::documents`.
+    index: usize,
+    path: std::path::PathBuf,
+    page: crate::case::ScannedPage,
+    span: Span,
+}
+
+fn page_in_view(open: &OpenCase) -> Option<ShownPage> {
+    let (doc, span) = open.focus?;
+    let case = &open.review.case;
+    let index = case.documents.iter().position(|d| d.id == doc)?;
+    let path = case.documents[index].origin.clone()?;
+    let page = case.layout(doc)?.scanned_at(span.start)?.clone();
+    Some(ShownPage {
+        doc,
+        index,
+        path,
+        page,
+        span,
+    })
+}
+
+/// A rendered page kept between frames (rendering takes a fraction of a
+/// second; a page is rendered once per session).
+#[derive(Clone)]
+struct PageTexture(Result<egui::TextureHandle, String>);
+
+/// The page as scanned with the words of the focused fact boxed, and the
+/// controls to split the document at this page or merge it with the next.
+fn page_view(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, shown: &ShownPage) {
+    let p = &shown.page;
+    ui.label(
+        RichText::new(format!(
+            "Page {} as scanned — OCR confidence {:.0}%",
+            p.page, p.confidence
+        ))
+        .strong(),
+    );
+    let key = egui::Id::unique(("page-image", &shown.path, p.page, p.dpi));
+    let texture = ui
+        .data(|d| d.get_temp::<PageTexture>(key))
+        .unwrap_or_else(|| {
+            let made = crate::ingest::ocr::rasterize(&shown.path, p.page, p.dpi)
+                .map(|img| {
+                    let image = egui::ColorImage::from_gray(
+                        [img.width as usize, img.height as usize],
+                        &img.pixels,
+                    );
+                    ui.ctx().load_texture(
+                        format!("page-{}", p.page),
+                        image,
+                        egui::TextureOptions::LINEAR,
+                    )
+                })
+                .map_err(|e| format!("{}: {e}", shown.path.display()));
+            let t = PageTexture(made);
+            ui.data_mut(|d| d.insert_temp(key, t.clone()));
+            t
+        });
+    match &texture.0 {
+        Ok(tex) => {
+            let width = ui.available_width().max(100.0);
+            let scale = width / p.width.max(1) as f32;
+            egui::ScrollArea::vertical()
+                .id_salt("page-image-scroll")
+                .max_height(ui.available_height() - 60.0)
+                .show(ui, |ui| {
+                    let size = egui::vec2(width, p.height as f32 * scale);
+                    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+                    let painter = ui.painter_at(rect);
+                    let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+                    painter.image(tex.id(), rect, uv, Color32::WHITE);
+                    for w in p.boxes_in(shown.span.start, shown.span.end) {
+                        let min = rect.min + egui::vec2(w.left as f32, w.top as f32) * scale;
+                        let r = egui::Rect::from_min_size(
+                            min,
+                            egui::vec2(w.width as f32, w.height as f32) * scale,
+                        )
+                        .expand(2.0);
+                        painter.rect_stroke(
+                            r,
+                            0.0,
+                            egui::Stroke::new(2.0, Color32::from(theme.accent)),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                });
+        }
+        Err(e) => {
+            ui.label(
+                RichText::new(format!("The page image cannot be shown: {e}"))
+                    .color(Color32::from(theme.not_met)),
+            );
+        }
+    }
+    ui.separator();
+    restructure_controls(ui, open, shown);
+}
+
+/// "Split before this page" and "Merge with the next document". They
+/// re-read the case, so they are offered only before any review work (the
+/// answers and audit log refer to the documents as they are).
+fn restructure_controls(ui: &mut egui::Ui, open: &mut OpenCase, shown: &ShownPage) {
+    let editable = open.review.audit.is_empty()
+        && open.review.mode == crate::review::Mode::Review
+        && !open.review.is_read_only();
+    let case = &open.review.case;
+    let first = case.layout(shown.doc).map_or(1, |l| l.first_page);
+    let page_in_doc = (shown.page.page + 1).saturating_sub(first) as usize;
+    let next = case
+        .documents
+        .iter()
+        .filter(|d| d.origin == case.documents[shown.index].origin && d.id != shown.doc)
+        .filter_map(|d| Some((case.layout(d.id)?.first_page, d.id)))
+        .filter(|(page, _)| *page > first)
+        .min()
+        .map(|(_, id)| id);
+    let why =
+        "Only before any review work: answers and the audit log refer to the documents as they are";
+    let mut result = None;
+    ui.horizontal(|ui| {
+        let split = ui
+            .add_enabled(
+                editable && page_in_doc >= 2,
+                egui::Button::new("Split before this page"),
+            )
+            .on_hover_text("Start a new document at this page")
+            .on_disabled_hover_text(why);
+        if split.clicked() {
+            result = Some(restructure(open, |c| {
+                crate::ingest::split::split_document(c, shown.doc, page_in_doc).map(|_| ())
+            }));
+        }
+        let merge = ui
+            .add_enabled(
+                editable && next.is_some(),
+                egui::Button::new("Merge with next document"),
+            )
+            .on_hover_text("Join the next document of this file to this one")
+            .on_disabled_hover_text(why);
+        if merge.clicked()
+            && let Some(next) = next
+        {
+            result = Some(restructure(open, |c| {
+                crate::ingest::split::merge_documents(c, shown.doc, next)
+            }));
+        }
+    });
+    if let Some(Err(e)) = result {
+        open.warnings.push(e);
+    }
+}
+
+/// Applies a merge or split to a copy of the case and re-reads it: a new
+/// analysis and a fresh draft review over the changed documents.
+fn restructure(
+    open: &mut OpenCase,
+    change: impl FnOnce(&mut Case) -> Result<(), crate::ingest::split::SplitError>,
+) -> Result<(), String> {
+    let mut case = open.review.case.clone();
+    change(&mut case).map_err(|e| e.to_string())?;
+    let library = crate::review::rule::library().map_err(|e| e.to_string())?;
+    let analysis = crate::engine::analyze(&case.without_reference(), library);
+    open.review = crate::review::ReviewState::new(case, analysis);
+    open.rows = DocRows::build(&open.review.case, &open.review.analysis);
+    open.timeline = super::TimelineCache::build(&open.review.analysis.timeline);
+    open.summary_facts = super::panels::summary_fact_lists(&open.review.analysis.facts);
+    open.focus = None;
+    open.selected_fact = None;
+    open.dirty = true;
+    Ok(())
 }
 
 struct LineCtx<'a> {

@@ -212,6 +212,7 @@ impl LoadJob {
         let cancel = Arc::new(AtomicBool::new(false));
         let (stage2, cancel2, path2) = (stage.clone(), cancel.clone(), path.clone());
         let size = input_size(&path);
+        crate::ingest::ocr::PROGRESS.reset();
         std::thread::spawn(move || {
             let result =
                 std::panic::catch_unwind(|| load_blocking(&path2, backend, &stage2, &cancel2))
@@ -260,6 +261,12 @@ impl LoadJob {
             self.seen.set((stage, now));
             now
         };
+        // Scanned pages: the reading half of the bar counts OCR'd pages.
+        let (ocr_done, ocr_total) = crate::ingest::ocr::PROGRESS.pages();
+        if stage == STAGE_READING && ocr_total > 0 {
+            let f = 0.5 * ocr_done.min(ocr_total) as f32 / ocr_total as f32;
+            return (f, "reading the records: OCR of scanned pages");
+        }
         let fraction = stage_fraction(stage, since.elapsed(), expected_duration(self.size));
         let text = match stage {
             STAGE_READING => "reading the records",

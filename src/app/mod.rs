@@ -1291,6 +1291,7 @@ impl Workstation {
             Action::CancelLoad => {
                 if let Some(job) = self.job.take() {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                    crate::ingest::ocr::PROGRESS.cancel();
                     self.info(format!("Cancelled loading {}", job.path.display()));
                 }
                 if self.library.cancel() {

@@ -1410,6 +1410,7 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                     ui.add(egui::TextEdit::singleline(&mut ws.settings.credentials).hint_text("MD, Board Certified in …").desired_width(300.0)).labelled_by(l.id);
                     ui.end_row();
                 });
+                ocr_cache_control(ui);
                 if ui.button("Close").clicked() || escape {
                     close = true;
                 }
@@ -1418,6 +1419,30 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
     });
     if !close {
         ws.modal = Some(modal);
+    }
+}
+
+/// The OCR cache's size and a button to clear it: the cache holds the text
+/// of scanned records, so the reviewer can remove it from this machine.
+fn ocr_cache_control(ui: &mut egui::Ui) {
+    use crate::ingest::ocr;
+    ui.horizontal(|ui| {
+        let where_ = ocr::cache_dir().map_or_else(|| "no cache folder".to_string(), |d| d.display().to_string());
+        ui.label(format!("OCR cache: {:.1} MB", ocr::cache_size() as f64 / 1e6))
+            .on_hover_text(format!("Text read from scanned pages, kept so a case is not OCR'd twice; never leaves this machine. {where_}"));
+        if ui.button("Clear OCR cache").clicked() {
+            let note = match ocr::clear_cache() {
+                Ok(n) => format!("{n} cached file(s) removed"),
+                Err(e) => format!("The OCR cache could not be cleared: {e}"),
+            };
+            ui.ctx().data_mut(|d| d.insert_temp(egui::Id::unique("ocr-cache-note"), note));
+        }
+    });
+    if let Some(note) = ui
+        .ctx()
+        .data(|d| d.get_temp::<String>(egui::Id::unique("ocr-cache-note")))
+    {
+        ui.label(note);
     }
 }
 

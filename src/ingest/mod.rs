@@ -15,8 +15,10 @@
 mod demo;
 mod letter;
 mod native;
+pub mod ocr;
 mod pdf;
 mod records;
+pub mod split;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +31,7 @@ use crate::case::Case;
 pub use demo::demo_case;
 pub use letter::{letter_from_text, looks_like_letter};
 pub use native::{case_from_ron, save_case_ron};
-pub use pdf::pdf_text;
+pub use pdf::{MAX_INFLATED_STREAM, PdfText, pdf_document, pdf_text};
 pub use records::{
     RecordText, detect_date, detect_kind, detect_kind_and_title, records_from_texts,
 };
@@ -74,7 +76,7 @@ pub enum ImportError {
     NoRecords { path: PathBuf },
     #[error("{}: unsupported file type (use .txt, .pdf, .ron or a folder)", .path.display())]
     UnsupportedType { path: PathBuf },
-    #[error("{}: PDF has no text layer (scanned image; OCR is not supported)", .path.display())]
+    #[error("{}: PDF has no text, neither a text layer nor any OCR could read (blank or unreadable scan)", .path.display())]
     NoTextLayer { path: PathBuf },
     #[error("{}: PDF is encrypted with a password; remove the password and try again", .path.display())]
     EncryptedPdf { path: PathBuf },

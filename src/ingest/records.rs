@@ -12,12 +12,10 @@ use chrono::NaiveDate;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::{
-    ImportError, Imported, MAX_FOLDER_FILES, normalize_ws, page_starts, parse_date, read_document,
-};
+use super::{ImportError, Imported, MAX_FOLDER_FILES, normalize_ws, parse_date, read_document};
 use crate::case::{
-    Case, CaseSource, DisputedItem, DocId, Document, DocumentKind, ItemId, PartialCertification,
-    Priority, Sex,
+    Case, CaseSource, DisputedItem, DocId, Document, DocumentKind, DocumentLayout, ItemId,
+    PartialCertification, Priority, Sex,
 };
 
 /// One record's text and the file it came from.
@@ -274,6 +272,17 @@ pub fn detect_date(text: &str) -> Option<NaiveDate> {
     None
 }
 
+/// The date a "Date of service/exam/report" style label states in the
+/// page's first 40 lines (no fallback to other dates): what the case-file
+/// split compares.
+pub(crate) fn labelled_date(text: &str) -> Option<NaiveDate> {
+    let head: String = text.lines().take(40).collect::<Vec<_>>().join("\n");
+    DATE_LABEL
+        .captures(&head)
+        .and_then(|c| c.get(1))
+        .and_then(|m| parse_date(m.as_str()))
+}
+
 /// The IMR application's received date stated in a record's first lines.
 pub fn application_received(text: &str) -> Option<NaiveDate> {
     APPLICATION_RECEIVED
@@ -365,27 +374,27 @@ pub(crate) fn load_folder(dir: &Path) -> Result<Imported, ImportError> {
 /// patient age and sex) from labelled lines.
 pub fn records_from_texts(texts: Vec<RecordText>, source: CaseSource) -> Imported {
     let mut warnings = Vec::new();
-    let mut docs: Vec<Document> = texts
+    // A case file holds many reports: each file is split at report
+    // boundaries (split.rs), keeping page ranges and OCR word boxes.
+    let mut split: Vec<(Document, Option<DocumentLayout>)> = texts
         .into_iter()
-        .map(|r| {
-            let (kind, title) = detect_kind_and_title(&r.text);
-            Document {
-                id: DocId(0),
-                kind,
-                title,
-                date: detect_date(&r.text),
-                page_starts: page_starts(&r.text),
-                text: r.text,
-                origin: Some(r.origin),
-            }
+        .flat_map(|r| {
+            let scanned = super::pdf::take_layout(&r.origin);
+            super::split::documents_of(&r.origin, &r.text, &scanned)
         })
         .collect();
-    docs.sort_by(|a, b| {
+    split.sort_by(|(a, _), (b, _)| {
         (a.date.is_none(), a.date, &a.origin).cmp(&(b.date.is_none(), b.date, &b.origin))
     });
-    for (i, d) in docs.iter_mut().enumerate() {
+    let mut layouts = Vec::new();
+    for (i, (d, layout)) in split.iter_mut().enumerate() {
         d.id = DocId(i as u32);
+        if let Some(mut l) = layout.take() {
+            l.doc = d.id;
+            layouts.push(l);
+        }
     }
+    let docs: Vec<Document> = split.into_iter().map(|(d, _)| d).collect();
     for d in &docs {
         if d.date.is_none() {
             let name = d
@@ -399,6 +408,7 @@ pub fn records_from_texts(texts: Vec<RecordText>, source: CaseSource) -> Importe
 
     let mut case = Case::new();
     case.source = source;
+    case.layouts = layouts;
     case.meta.priority = Priority::Standard;
     // Latest UR determination first: it is the one under review.
     let ur = docs
