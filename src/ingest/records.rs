@@ -184,7 +184,12 @@ static KIND_SECTIONS: Lazy<Vec<(DocumentKind, Regex)>> = Lazy::new(|| {
 /// and not prose (no full stop ending it or inside it).
 fn is_title_line(line: &str) -> bool {
     let t = line.trim();
-    !t.is_empty() && t.len() <= 90 && !t.ends_with('.') && !t.contains(". ")
+    // A line in capitals is a title even with a stray full stop (scans and
+    // OCR add them); a sentence in mixed case is not.
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = t.chars().filter(|c| c.is_uppercase()).count();
+    let shouted = letters >= 3 && capitals * 10 >= letters * 8;
+    !t.is_empty() && t.len() <= 90 && !t.contains(". ") && (shouted || !t.ends_with('.'))
 }
 
 /// The document's kind and title: the first title line of its first 15
@@ -830,6 +835,11 @@ mod tests {
         assert_eq!(
             k("PHYSICAL THERAPY DAILY NOTE\nVisit #4"),
             DocumentKind::TherapyNote
+        );
+        assert_eq!(
+            k("MRI LUMBAR SPINE WITHOUT CONTRAST.\nDate of exam: 05/03/2021"),
+            DocumentKind::ImagingReport,
+            "a stray full stop after a title in capitals (OCR)"
         );
     }
 
