@@ -26,7 +26,7 @@ use crate::assessment::{Analysis, Answer};
 use crate::case::{Case, DocId, ItemId};
 use crate::fact::Span;
 use crate::review::training::{self, CaseScore};
-use crate::review::{Clock, Command, FileSystem, Mode, ReviewState, file};
+use crate::review::{Clock, Command, FileSystem, KeyStore, Mode, ReviewState, Signer, file};
 
 pub use documents::{DocRows, Row, Search};
 pub use files::{
@@ -265,6 +265,10 @@ pub enum Action {
     ClearFact,
     AskRegenerate(ItemId),
     Finalize,
+    /// Unlock (or, the first time, create) the signing key and finalize.
+    Sign {
+        passphrase: String,
+    },
     AskAmend,
     Reveal,
     RecordScore,
@@ -303,6 +307,10 @@ pub enum Modal {
     },
     Amend {
         reason: String,
+    },
+    /// The passphrase of the signing key, asked when finalizing.
+    Sign {
+        passphrase: String,
     },
     ConfirmRegenerate(ItemId),
     Missing(Vec<String>),
@@ -348,6 +356,9 @@ pub struct Workstation {
     pub messages: Vec<Message>,
     pub job: Option<LoadJob>,
     pub dialog: Option<PendingDialog>,
+    /// Where the signing key and trusted keys live (the settings folder;
+    /// tests point it at a temporary one).
+    pub key_dir: Option<PathBuf>,
     env: Env,
     applied_theme: Option<(ThemeKind, bool)>,
     theme: Theme,
@@ -371,6 +382,7 @@ impl Workstation {
             messages: Vec::new(),
             job: None,
             dialog: None,
+            key_dir: crate::review::env::settings_dir(),
             env,
             applied_theme: None,
             theme,
@@ -917,9 +929,8 @@ impl Workstation {
                     .review
                     .missing_for_finalize(&self.settings.reviewer_name);
                 if missing.is_empty() {
-                    self.apply(Command::Finalize {
-                        reviewer_name: self.settings.reviewer_name.clone(),
-                        credentials: self.settings.credentials.clone(),
+                    self.modal = Some(Modal::Sign {
+                        passphrase: String::new(),
                     });
                 } else {
                     self.modal = Some(Modal::Missing(
@@ -927,6 +938,15 @@ impl Workstation {
                     ));
                 }
             }
+            Action::Sign { passphrase } => match self.unlock_signer(&passphrase) {
+                Ok(signer) => self.finalize_with(signer),
+                Err(e) => {
+                    self.error(e);
+                    self.modal = Some(Modal::Sign {
+                        passphrase: String::new(),
+                    });
+                }
+            },
             Action::AskAmend => {
                 self.modal = Some(Modal::Amend {
                     reason: String::new(),
@@ -976,6 +996,36 @@ impl Workstation {
             Action::FocusPane(p) => self.layout_focus(p),
             Action::Notify(text) => self.info(text),
         }
+    }
+
+    /// The signing key, unlocked with `passphrase`; created with it the
+    /// first time (the key store refuses a short passphrase).
+    fn unlock_signer(&self, passphrase: &str) -> Result<Signer, String> {
+        let dir = self
+            .key_dir
+            .as_deref()
+            .ok_or("no settings folder for the signing key (set HOME or IMRDESK_CONFIG_DIR)")?;
+        let mut store = KeyStore::open(dir).map_err(|e| e.to_string())?;
+        if store.has_key() {
+            store.unlock(passphrase)
+        } else {
+            store.create(passphrase)
+        }
+        .map_err(|e| e.to_string())
+    }
+
+    /// Finalizes the open review, signed by `signer`.
+    pub fn finalize_with(&mut self, signer: Signer) {
+        self.apply(Command::Finalize {
+            reviewer_name: self.settings.reviewer_name.clone(),
+            credentials: self.settings.credentials.clone(),
+            signer,
+        });
+    }
+
+    /// The fingerprint of this reviewer's signing key, for Settings.
+    pub fn key_fingerprint(&self) -> Option<String> {
+        KeyStore::open(self.key_dir.as_deref()?).ok()?.fingerprint()
     }
 
     fn apply(&mut self, cmd: Command) {
