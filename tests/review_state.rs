@@ -168,6 +168,7 @@ fn finalize(name: &str) -> Command {
     Command::Finalize {
         reviewer_name: name.into(),
         credentials: "MD, Orthopedic Surgery".into(),
+        signer: imrdesk::review::Signer::generate().unwrap_or_else(|e| panic!("signer: {e}")),
     }
 }
 

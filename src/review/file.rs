@@ -147,6 +147,10 @@ fn check_finalized(state: &ReviewState, path: &Path) -> Result<(), ReviewFileErr
 /// complete) and removes the now stale autosave.
 pub fn save(fs: &dyn FileSystem, state: &ReviewState, path: &Path) -> Result<(), ReviewFileError> {
     let text = to_ron(state, path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Temp files a killed save left behind (ours only, by prefix and age).
+        super::env::clean_stale_temps(dir);
+    }
     fs.write_atomic(path, text.as_bytes())
         .map_err(|source| ReviewFileError::Write {
             path: path.to_path_buf(),

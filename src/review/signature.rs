@@ -105,8 +105,10 @@ impl Signer {
         fingerprint_of(self.key.verifying_key().as_bytes())
     }
 
-    /// Seals `content_hash` (hex SHA-256 of the canonical bytes).
-    pub(crate) fn seal(&self, content_hash: &str) -> Seal {
+    /// Seals `content_hash` (hex SHA-256 of [`ReviewState::canonical_bytes`]).
+    /// `Command::Finalize` calls it; public so an auditor's tools (and the
+    /// tests' forgeries) can seal content with a key of their own.
+    pub fn seal(&self, content_hash: &str) -> Seal {
         let sig = self.key.sign(&message(content_hash));
         Seal {
             scheme: SCHEME.to_string(),
