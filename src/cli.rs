@@ -299,7 +299,9 @@ pub struct DocumentSummary<'a> {
     pub kind: crate::case::DocumentKind,
     pub title: &'a str,
     pub date: Option<chrono::NaiveDate>,
-    pub origin: Option<&'a Path>,
+    /// The file the document came from; a non-UTF-8 name is shown lossily
+    /// (JSON strings are Unicode), the file itself is read by its exact path.
+    pub origin: Option<String>,
     pub chars: usize,
 }
 
@@ -352,7 +354,7 @@ impl<'a> AnalyzeReport<'a> {
                 kind: d.kind,
                 title: &d.title,
                 date: d.date,
-                origin: d.origin.as_deref(),
+                origin: d.origin.as_deref().map(|p| p.to_string_lossy().into_owned()),
                 chars: d.text.chars().count(),
             })
             .collect();
