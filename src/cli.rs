@@ -269,6 +269,9 @@ fn export(file: &Path, format: &str, output: &Path, library: &Library) -> Result
     for issue in &outcome.issues {
         eprintln!("imrdesk: {}: {}", file.display(), issue.message);
     }
+    for warning in &outcome.warnings {
+        eprintln!("imrdesk: warning: {}: {warning}", outcome.output.display());
+    }
     let kind = if outcome.draft { "draft" } else { "final" };
     eprintln!(
         "imrdesk: wrote {} ({kind} {}, {} bytes)",

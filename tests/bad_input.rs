@@ -747,3 +747,22 @@ fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
     }
     assert_eq!(std::fs::read_to_string(&one).unwrap_or_default(), original);
 }
+
+#[test]
+fn characters_the_pdf_fonts_lack_are_listed_in_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("cjk.txt");
+    let text = letter(None, None).replace(
+        "hurt his low back",
+        "hurt his low back (\u{814E}\u{75DB} in his own words)",
+    );
+    std::fs::write(&source, text).expect("written");
+    let out = export_to(&source, "pdf", &dir.path().join("cjk.pdf"));
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("warning") && err.contains("U+814E") && err.contains("U+75DB"), "{err}");
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, letter(None, None)).expect("written");
+    let out = export_to(&plain, "pdf", &dir.path().join("plain.pdf"));
+    assert!(!stderr_of(&out).contains("fonts lack"), "{}", stderr_of(&out));
+}

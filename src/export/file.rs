@@ -39,6 +39,9 @@ pub struct ExportOutcome {
     pub bytes: usize,
     /// Every consistency issue found, warnings included.
     pub issues: Vec<ConsistencyIssue>,
+    /// Problems of the rendering itself, e.g. characters the PDF fonts lack
+    /// (printed as "?"), each a sentence naming what is affected.
+    pub warnings: Vec<String>,
 }
 
 /// Exports `file` to `output` in the named format, analysing non-review
@@ -265,6 +268,7 @@ fn export_content(
             issues: errors.iter().map(|i| i.message.clone()).collect(),
         });
     }
+    let warnings = render_warnings(content, format)?;
     let bytes = export(content, format)?;
     clean_temps_beside(output);
     fs.write_atomic(output, &bytes)
@@ -278,7 +282,36 @@ fn export_content(
         draft: content.draft,
         bytes: bytes.len(),
         issues,
+        warnings,
     })
+}
+
+/// What the chosen format cannot show faithfully: for a PDF, the characters
+/// its embedded fonts lack, listed so a "?" in the letter is never silent.
+fn render_warnings(content: &LetterContent, format: Format) -> Result<Vec<String>, ExportError> {
+    if format != Format::Pdf {
+        return Ok(Vec::new());
+    }
+    let missing = super::pdf::missing_chars(content)?;
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let listed: Vec<String> = missing
+        .iter()
+        .take(40)
+        .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+        .collect();
+    let more = missing.len().saturating_sub(listed.len());
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    Ok(vec![format!(
+        "the PDF fonts lack {} character(s), printed as \"?\": {}{tail}; the other formats keep them",
+        missing.len(),
+        listed.join(", ")
+    )])
 }
 
 /// The letter content of an input file: the review as it stands, or a draft
