@@ -195,7 +195,9 @@ fn verify(files: &[PathBuf]) -> Result<(), String> {
                 }
                 match &v {
                     Verification::Intact { .. } => format!("{}: {v}", path.display()),
-                    Verification::Unsigned => format!("{}: not signed (status {})", path.display(), state.status),
+                    Verification::Unsigned => {
+                        format!("{}: not signed (status {})", path.display(), state.status)
+                    }
                     _ => format!("{}: {v}", path.display()),
                 }
             }
@@ -357,7 +359,10 @@ impl<'a> AnalyzeReport<'a> {
                 kind: d.kind,
                 title: &d.title,
                 date: d.date,
-                origin: d.origin.as_deref().map(|p| p.to_string_lossy().into_owned()),
+                origin: d
+                    .origin
+                    .as_deref()
+                    .map(|p| p.to_string_lossy().into_owned()),
                 chars: d.text.chars().count(),
             })
             .collect();

@@ -437,8 +437,18 @@ fn run_limited(args: &[&std::ffi::OsStr], env: &[(&str, &Path)]) -> Output {
             buf
         })
     };
-    let out_thread = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let err_thread = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let out_thread = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err_thread = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let status = loop {
         if let Ok(Some(status)) = child.try_wait() {
@@ -521,7 +531,10 @@ fn a_repeated_decisions_section_imports_only_its_first_copy() {
 
 #[cfg(unix)]
 fn mkfifo(path: &Path) {
-    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
     assert!(status.success(), "mkfifo {}", path.display());
 }
 
@@ -569,7 +582,15 @@ fn special_files_are_errors_when_named_and_warnings_in_a_folder() {
     let out = run_limited(&[os(Path::new("analyze")), os(&records)], &[]);
     let err = stderr_of(&out);
     assert!(out.status.success(), "{err}");
-    for needle in ["pipe.txt", "FIFO", "zero.txt", "device", "gone.txt", "dangling", ".hidden.txt"] {
+    for needle in [
+        "pipe.txt",
+        "FIFO",
+        "zero.txt",
+        "device",
+        "gone.txt",
+        "dangling",
+        ".hidden.txt",
+    ] {
         assert!(err.contains(needle), "{needle} not in: {err}");
     }
 
@@ -619,15 +640,27 @@ fn non_utf8_file_names_are_kept_as_paths_and_shown_lossily() {
     std::fs::write(&path, letter(None, None)).expect("written");
     let out = run_limited(&[os(Path::new("analyze")), os(&path)], &[]);
     assert!(out.status.success(), "{}", stderr_of(&out));
-    let empty = dir.path().join(std::ffi::OsStr::from_bytes(b"empty-\xfe.txt"));
+    let empty = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"empty-\xfe.txt"));
     std::fs::write(&empty, "").expect("written");
     let out = run_limited(&[os(Path::new("analyze")), os(&empty)], &[]);
     let err = stderr_of(&out);
     assert!(!out.status.success());
-    assert!(err.contains("empty-\u{FFFD}.txt") && err.contains("empty"), "{err}");
+    assert!(
+        err.contains("empty-\u{FFFD}.txt") && err.contains("empty"),
+        "{err}"
+    );
     let review = dir.path().join(std::ffi::OsStr::from_bytes(b"out-\xfd.md"));
     let out = run_limited(
-        &[os(Path::new("export")), os(&path), os(Path::new("--format")), os(Path::new("md")), os(Path::new("-o")), os(&review)],
+        &[
+            os(Path::new("export")),
+            os(&path),
+            os(Path::new("--format")),
+            os(Path::new("md")),
+            os(Path::new("-o")),
+            os(&review),
+        ],
         &[],
     );
     assert!(out.status.success(), "{}", stderr_of(&out));
@@ -674,12 +707,19 @@ fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
     // Onto its own input, directly or through a symlink.
     let out = export_to(&source, "txt", &source);
     assert!(!out.status.success(), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("input of this export"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("input of this export"),
+        "{}",
+        stderr_of(&out)
+    );
     let link = dir.path().join("link.txt");
     symlink(&source, &link).expect("symlink");
     let out = export_to(&source, "txt", &link);
     assert!(!out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(std::fs::read_to_string(&source).unwrap_or_default(), original);
+    assert_eq!(
+        std::fs::read_to_string(&source).unwrap_or_default(),
+        original
+    );
 
     // Onto an existing review file, whatever the format.
     let library = imrdesk::guideline::Library::builtin().expect("library");
@@ -699,7 +739,11 @@ fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
     std::fs::copy(&review, &renamed).expect("copy");
     let out = export_to(&source, "ron", &renamed);
     assert!(!out.status.success(), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("existing review file"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("existing review file"),
+        "{}",
+        stderr_of(&out)
+    );
     assert_eq!(std::fs::read(&review).unwrap_or_default(), before);
 
     // Onto a FIFO or a device: refused, nothing replaced.
@@ -710,7 +754,11 @@ fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
     assert!(stderr_of(&out).contains("FIFO"), "{}", stderr_of(&out));
     let out = export_to(&source, "txt", Path::new("/dev/null"));
     assert!(!out.status.success(), "{}", stderr_of(&out));
-    assert!(Path::new("/dev/null").metadata().is_ok_and(|m| !m.is_file()));
+    assert!(
+        Path::new("/dev/null")
+            .metadata()
+            .is_ok_and(|m| !m.is_file())
+    );
 
     // An existing export keeps its permissions; a symlinked one stays a link.
     let target = dir.path().join("old.txt");
@@ -723,15 +771,26 @@ fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
     assert!(std::fs::symlink_metadata(&via).is_ok_and(|m| m.file_type().is_symlink()));
     let meta = std::fs::metadata(&target).expect("target");
     assert_eq!(meta.permissions().mode() & 0o777, 0o640);
-    assert!(std::fs::read_to_string(&target).unwrap_or_default().contains("DRAFT"));
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap_or_default()
+            .contains("DRAFT")
+    );
     let temps = std::fs::read_dir(dir.path())
         .map(|e| {
             e.flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with(imrdesk::review::env::TEMP_PREFIX))
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(imrdesk::review::env::TEMP_PREFIX)
+                })
                 .count()
         })
         .unwrap_or_default();
-    assert_eq!(temps, 0, "no temp file is left after a refused or finished export");
+    assert_eq!(
+        temps, 0,
+        "no temp file is left after a refused or finished export"
+    );
 
     // eval --json: never onto a letter it evaluates, never onto a device.
     let letters = dir.path().join("letters");
@@ -740,10 +799,20 @@ fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
     std::fs::write(&one, &original).expect("written");
     for dest in [one.as_path(), Path::new("/dev/full")] {
         let out = run_limited(
-            &[os(Path::new("eval")), os(&letters), os(Path::new("--json")), os(dest)],
+            &[
+                os(Path::new("eval")),
+                os(&letters),
+                os(Path::new("--json")),
+                os(dest),
+            ],
             &[],
         );
-        assert!(!out.status.success(), "{}: {}", dest.display(), stderr_of(&out));
+        assert!(
+            !out.status.success(),
+            "{}: {}",
+            dest.display(),
+            stderr_of(&out)
+        );
     }
     assert_eq!(std::fs::read_to_string(&one).unwrap_or_default(), original);
 }
@@ -760,9 +829,16 @@ fn characters_the_pdf_fonts_lack_are_listed_in_a_warning() {
     let out = export_to(&source, "pdf", &dir.path().join("cjk.pdf"));
     let err = stderr_of(&out);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("warning") && err.contains("U+814E") && err.contains("U+75DB"), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("U+814E") && err.contains("U+75DB"),
+        "{err}"
+    );
     let plain = dir.path().join("plain.txt");
     std::fs::write(&plain, letter(None, None)).expect("written");
     let out = export_to(&plain, "pdf", &dir.path().join("plain.pdf"));
-    assert!(!stderr_of(&out).contains("fonts lack"), "{}", stderr_of(&out));
+    assert!(
+        !stderr_of(&out).contains("fonts lack"),
+        "{}",
+        stderr_of(&out)
+    );
 }

@@ -158,7 +158,10 @@ fn a_killed_export_never_damages_the_old_file_and_leaves_no_temp_file() {
         "the last run completes"
     );
     let left = temps_in(dir.path());
-    assert!(left.is_empty(), "temp files left after the next run: {left:?}");
+    assert!(
+        left.is_empty(),
+        "temp files left after the next run: {left:?}"
+    );
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&out)

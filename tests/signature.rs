@@ -328,7 +328,10 @@ fn rehash(state: &mut ReviewState) {
 fn expect_altered(path: &Path) -> String {
     match file::load(&RealFs, path) {
         Err(e @ ReviewFileError::SignatureMismatch { .. }) => e.to_string(),
-        other => panic!("{}: expected a signature mismatch, got {other:?}", path.display()),
+        other => panic!(
+            "{}: expected a signature mismatch, got {other:?}",
+            path.display()
+        ),
     }
 }
 
@@ -411,7 +414,10 @@ fn a_finalized_review_is_rechecked_for_completeness_on_load() {
     match file::load(&RealFs, &path) {
         Err(e @ ReviewFileError::Incomplete { .. }) => {
             let m = e.to_string();
-            assert!(m.contains("no decision") && m.contains("incomplete.imrreview"), "{m}");
+            assert!(
+                m.contains("no decision") && m.contains("incomplete.imrreview"),
+                "{m}"
+            );
         }
         other => panic!("expected an incomplete review, got {other:?}"),
     }
@@ -480,12 +486,24 @@ fn amending_chains_the_new_signature_to_the_previous_one() {
         )
         .unwrap_or_else(|e| panic!("re-finalize: {e}"));
     assert_eq!(state.prior_signatures.len(), 1);
-    assert_eq!(state.prior_signatures.first().and_then(|p| p.seal.clone()), first);
+    assert_eq!(
+        state.prior_signatures.first().and_then(|p| p.seal.clone()),
+        first
+    );
     let log: Vec<&str> = state.audit.iter().map(|a| a.action.as_str()).collect();
-    let signed = log.iter().filter(|a| a.starts_with("Finalized and signed")).count();
+    let signed = log
+        .iter()
+        .filter(|a| a.starts_with("Finalized and signed"))
+        .count();
     assert_eq!(signed, 2, "{log:?}");
-    assert!(log.iter().any(|a| a.contains("replaces the signature by")), "{log:?}");
-    assert!(log.iter().any(|a| a.contains("amends the signature")), "{log:?}");
+    assert!(
+        log.iter().any(|a| a.contains("replaces the signature by")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter().any(|a| a.contains("amends the signature")),
+        "{log:?}"
+    );
     assert!(matches!(
         imrdesk::review::signature::check(&state),
         Verification::Intact { fingerprint, .. } if fingerprint == second_key.fingerprint()
@@ -526,8 +544,11 @@ fn a_wrong_passphrase_is_a_clear_error() {
 
 fn verify(config: &Path, files: &[&Path]) -> Output {
     let mut cmd = Process::new(BIN);
-    cmd.arg("verify").args(files).env("IMRDESK_CONFIG_DIR", config);
-    cmd.output().unwrap_or_else(|e| panic!("imrdesk verify runs: {e}"))
+    cmd.arg("verify")
+        .args(files)
+        .env("IMRDESK_CONFIG_DIR", config);
+    cmd.output()
+        .unwrap_or_else(|e| panic!("imrdesk verify runs: {e}"))
 }
 
 #[test]
@@ -541,8 +562,14 @@ fn imrdesk_verify_reports_each_file_and_exits_non_zero_unless_all_are_trusted_an
     let out = verify(&config, &[&good]);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(!out.status.success(), "{text}");
-    assert!(text.contains("NOT trusted") && text.contains(&signer().fingerprint()), "{text}");
-    assert!(text.contains("Dr. Ines Placeholder") && text.contains("intact"), "{text}");
+    assert!(
+        text.contains("NOT trusted") && text.contains(&signer().fingerprint()),
+        "{text}"
+    );
+    assert!(
+        text.contains("Dr. Ines Placeholder") && text.contains("intact"),
+        "{text}"
+    );
 
     let mut store = KeyStore::open(&config).unwrap_or_else(|e| panic!("store: {e}"));
     store

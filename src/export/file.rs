@@ -139,7 +139,9 @@ pub fn check_destination(output: &Path, inputs: &[&Path]) -> Result<(), ExportEr
         return check_new_in_input_folder(output, inputs).map_err(refuse);
     };
     if let Some(kind) = crate::ingest::special_kind(meta.file_type()) {
-        return Err(refuse(format!("{kind}, not a regular file; refusing to write to it")));
+        return Err(refuse(format!(
+            "{kind}, not a regular file; refusing to write to it"
+        )));
     }
     if meta.is_dir() {
         return Err(refuse("a folder; give a file name".into()));

@@ -103,7 +103,9 @@ struct Glyph {
 
 fn lookup(face: &Face<'_>, c: char) -> Glyph {
     let id = face.glyph_index(c);
-    let printed = id.or_else(|| face.glyph_index('?')).unwrap_or(ttf_parser::GlyphId(0));
+    let printed = id
+        .or_else(|| face.glyph_index('?'))
+        .unwrap_or(ttf_parser::GlyphId(0));
     let adv = face.glyph_hor_advance(printed).unwrap_or(0);
     Glyph {
         id,
@@ -156,9 +158,7 @@ impl Fonts {
     /// The glyph drawn for `c`: its own when the font has it, else the
     /// font's "?" (such characters are listed by [`missing_chars`]).
     fn glyph_id(&self, font: FontId, c: char) -> Option<ttf_parser::GlyphId> {
-        self.glyph(font, c)
-            .id
-            .or_else(|| self.glyph(font, '?').id)
+        self.glyph(font, c).id.or_else(|| self.glyph(font, '?').id)
     }
 
     fn advance(&self, font: FontId, c: char) -> f32 {
@@ -669,7 +669,11 @@ pub fn render(content: &LetterContent) -> Result<Vec<u8>, ExportError> {
                 let entry = used.entry(*font).or_default();
                 for c in text.chars() {
                     if let Some(g) = fonts.glyph_id(*font, c) {
-                        let shown = if fonts.glyph(*font, c).id.is_some() { c } else { '?' };
+                        let shown = if fonts.glyph(*font, c).id.is_some() {
+                            c
+                        } else {
+                            '?'
+                        };
                         entry.chars.entry(g.0).or_insert(shown);
                     }
                 }
@@ -1041,7 +1045,8 @@ mod tests {
 
     #[test]
     fn characters_the_fonts_lack_are_listed_once_in_order() {
-        let c = letter_with_summary("Pain \u{4E2D} in the knee \u{10FFFD} and \u{4E2D} again.".into());
+        let c =
+            letter_with_summary("Pain \u{4E2D} in the knee \u{10FFFD} and \u{4E2D} again.".into());
         let missing = missing_chars(&c).unwrap_or_else(|e| panic!("fonts: {e}"));
         assert_eq!(missing, vec!['\u{4E2D}', '\u{10FFFD}']);
         let plain = letter_with_summary("Café, naïve, 5 °C, ±2 mm.".into());
@@ -1053,7 +1058,10 @@ mod tests {
     fn time_a_large_letter() {
         let para = "The worker reports low back pain with intermittent radiation to the left leg, \
                     rated six of ten, with modified duty continued. ";
-        let reps = std::env::var("IMRDESK_PROBE_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(40_000);
+        let reps = std::env::var("IMRDESK_PROBE_REPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(40_000);
         let c = letter_with_summary(para.repeat(reps));
         let t = std::time::Instant::now();
         let fonts = Fonts::load().unwrap_or_else(|e| panic!("{e}"));
@@ -1070,6 +1078,11 @@ mod tests {
         drop(b);
         let t = std::time::Instant::now();
         let bytes = render(&c).unwrap_or_default();
-        eprintln!("{} bytes of summary -> {} bytes of PDF in {:?}", c.summary.len(), bytes.len(), t.elapsed());
+        eprintln!(
+            "{} bytes of summary -> {} bytes of PDF in {:?}",
+            c.summary.len(),
+            bytes.len(),
+            t.elapsed()
+        );
     }
 }

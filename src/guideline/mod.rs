@@ -113,7 +113,10 @@ impl Library {
                 file: p.clone(),
                 cause: "not UTF-8 text".into(),
             })?;
-            let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
+            let text = text
+                .strip_prefix('\u{FEFF}')
+                .map(str::to_string)
+                .unwrap_or(text);
             texts.push((p.clone(), text));
         }
         Library::from_sources(texts.iter().map(|(p, t)| (p.as_path(), t.as_str())))

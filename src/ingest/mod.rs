@@ -80,7 +80,11 @@ pub enum ImportError {
         limit: usize,
     },
     #[error("{}: folder holds {size} bytes of records, over the total limit of {limit} bytes (256 MiB)", .path.display())]
-    FolderTooLarge { path: PathBuf, size: u64, limit: u64 },
+    FolderTooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{}: folder holds {pages} pages of records, over the total limit of {limit} pages", .path.display())]
     FolderTooManyPages {
         path: PathBuf,
@@ -587,7 +591,7 @@ pub fn decode_unicode_bom(bytes: &[u8]) -> Option<Result<String, &'static str>> 
         _ => return None,
     };
     let body = bytes.get(size..).unwrap_or_default();
-    if body.len() % size != 0 {
+    if !body.len().is_multiple_of(size) {
         return Some(Err(name));
     }
     let units = units(body, size, le);
@@ -703,8 +707,8 @@ mod tests {
         let mut be32 = vec![0, 0, 0xFE, 0xFF];
         be32.extend(text.chars().flat_map(|c| (c as u32).to_be_bytes()));
         for bytes in [le16, be32] {
-            let (decoded, warnings) = decode_text(Path::new("r.txt"), &bytes)
-                .unwrap_or_else(|e| panic!("decode: {e}"));
+            let (decoded, warnings) =
+                decode_text(Path::new("r.txt"), &bytes).unwrap_or_else(|e| panic!("decode: {e}"));
             assert_eq!(decoded, "Progress report\nPain 6/10\n");
             assert!(warnings.is_empty());
         }

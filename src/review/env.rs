@@ -190,10 +190,9 @@ impl FileSystem for RealFs {
 /// A FIFO, device, socket or dangling link is an error naming it.
 pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     let meta = crate::ingest::regular_file(path).map_err(|e| match e {
-        crate::ingest::ImportError::NotFound { .. } => std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "file not found",
-        ),
+        crate::ingest::ImportError::NotFound { .. } => {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "file not found")
+        }
         crate::ingest::ImportError::Unreadable { source, .. } => source,
         other => std::io::Error::new(std::io::ErrorKind::InvalidInput, strip_path(&other)),
     })?;

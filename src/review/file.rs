@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::ReviewState;
 use super::env::FileSystem;
-use super::{REVIEW_FORMAT_VERSION as FORMAT_VERSION, Status};
 use super::signature::{self, Verification};
+use super::{REVIEW_FORMAT_VERSION as FORMAT_VERSION, Status};
 
 /// The extension of review files, so the open dialog can filter on it.
 pub const REVIEW_EXTENSION: &str = "imrreview";

@@ -274,7 +274,10 @@ fn describe_prior(p: &PriorSignature) -> String {
         .as_ref()
         .map(|s| {
             let fp = signature::unhex_fingerprint(&s.public_key);
-            format!(", key {fp}, signature {}", s.signature.get(..16).unwrap_or(&s.signature))
+            format!(
+                ", key {fp}, signature {}",
+                s.signature.get(..16).unwrap_or(&s.signature)
+            )
         })
         .unwrap_or_else(|| ", legacy keyless signature".to_string());
     format!(
@@ -595,7 +598,11 @@ impl ReviewState {
             } => {
                 self.finalize(reviewer_name, credentials, &signer, clock)?;
                 // The audit entry is part of the signed content, already written.
-                return Ok(self.audit.last().map(|a| a.action.clone()).unwrap_or_default());
+                return Ok(self
+                    .audit
+                    .last()
+                    .map(|a| a.action.clone())
+                    .unwrap_or_default());
             }
             Command::Amend { reason } => {
                 if self.status != Status::Finalized {

@@ -310,7 +310,8 @@ impl KdfParams {
     fn derive(&self, passphrase: &str, salt: &[u8]) -> Result<[u8; 32], SignatureError> {
         let params = argon2::Params::new(self.memory_kib, self.iterations, self.lanes, Some(32))
             .map_err(|e| SignatureError::Kdf(e.to_string()))?;
-        let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let argon =
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
         let mut out = [0u8; 32];
         argon
             .hash_password_into(passphrase.as_bytes(), salt, &mut out)
@@ -464,7 +465,9 @@ impl KeyStore {
             .map_err(|_| bad("the decrypted key is not 32 bytes"))?;
         let signer = Signer::from_seed(seed);
         if signer.public_key_hex() != file.public_key {
-            return Err(bad("the private key does not belong to the stored public key"));
+            return Err(bad(
+                "the private key does not belong to the stored public key",
+            ));
         }
         Ok(signer)
     }
@@ -503,7 +506,8 @@ impl KeyStore {
             public_key: key,
             label: label.trim().replace('\n', " "),
         });
-        let mut text = String::from("# Trusted imrdesk reviewers: public key (hex), then a label.\n");
+        let mut text =
+            String::from("# Trusted imrdesk reviewers: public key (hex), then a label.\n");
         for t in &self.trusted {
             text.push_str(&format!("{}  {}\n", t.public_key, t.label));
         }
@@ -642,7 +646,7 @@ pub fn hex(bytes: &[u8]) -> String {
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
-    if text.len() % 2 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
     (0..text.len())
