@@ -55,6 +55,13 @@ pub enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: PathBuf,
     },
+    /// Check the signature of review files: signed or not, by whom, key
+    /// fingerprint, trusted or not, intact or altered. Exits non-zero when
+    /// any file is not intact or not signed by a trusted key.
+    Verify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,8 +84,12 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command line; the error is the one line to print.
 pub fn run(cli: Cli) -> Result<(), String> {
+    if let Some(Command::Verify { files }) = &cli.command {
+        return verify(files);
+    }
     let library = load_library(cli.guidelines.as_deref())?;
     match cli.command {
+        Some(Command::Verify { .. }) => Ok(()),
         Some(Command::Analyze { paths, format }) => analyze(&paths, format, &library),
         Some(Command::Eval { dir, json }) => eval(&dir, json.as_deref(), &library),
         Some(Command::Export {
@@ -163,9 +174,60 @@ fn eval(dir: &Path, json: Option<&Path>, library: &Library) -> Result<(), String
     write_stdout(&crate::eval::render_table(&report))?;
     if let Some(path) = json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        crate::export::file::write_guarded(path, text.as_bytes(), &[dir])
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// `imrdesk verify`: one line per file; an error when any file is not a
+/// review, not intact, unsigned, or signed by a key not trusted here.
+fn verify(files: &[PathBuf]) -> Result<(), String> {
+    use crate::review::Verification;
+    let store = crate::review::KeyStore::open_default().map_err(|e| e.to_string())?;
+    let mut failed = 0;
+    for path in files {
+        let line = match read_review_for_verify(path) {
+            Ok(state) => {
+                let v = store.verify(&state);
+                if !v.is_verified() {
+                    failed += 1;
+                }
+                match &v {
+                    Verification::Intact { .. } => format!("{}: {v}", path.display()),
+                    Verification::Unsigned => {
+                        format!("{}: not signed (status {})", path.display(), state.status)
+                    }
+                    _ => format!("{}: {v}", path.display()),
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                e
+            }
+        };
+        write_stdout(&line)?;
+    }
+    match failed {
+        0 => Ok(()),
+        n => Err(format!(
+            "{n} of {} file(s) not intact or not signed by a trusted key",
+            files.len()
+        )),
+    }
+}
+
+/// Opens a review for `verify`: like the loader, but an altered signature is
+/// a result to print rather than the end of the run.
+fn read_review_for_verify(path: &Path) -> Result<crate::review::ReviewState, String> {
+    use crate::review::file::ReviewFileError;
+    match crate::review::file::load(&crate::review::env::RealFs, path) {
+        Ok(state) => Ok(state),
+        Err(ReviewFileError::SignatureMismatch { reason, .. }) => {
+            Err(format!("{}: ALTERED: {reason}", path.display()))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// What a path on the command line turned out to be.
@@ -209,6 +271,9 @@ fn export(file: &Path, format: &str, output: &Path, library: &Library) -> Result
     for issue in &outcome.issues {
         eprintln!("imrdesk: {}: {}", file.display(), issue.message);
     }
+    for warning in &outcome.warnings {
+        eprintln!("imrdesk: warning: {}: {warning}", outcome.output.display());
+    }
     let kind = if outcome.draft { "draft" } else { "final" };
     eprintln!(
         "imrdesk: wrote {} ({kind} {}, {} bytes)",
@@ -239,7 +304,9 @@ pub struct DocumentSummary<'a> {
     pub kind: crate::case::DocumentKind,
     pub title: &'a str,
     pub date: Option<chrono::NaiveDate>,
-    pub origin: Option<&'a Path>,
+    /// The file the document came from; a non-UTF-8 name is shown lossily
+    /// (JSON strings are Unicode), the file itself is read by its exact path.
+    pub origin: Option<String>,
     pub chars: usize,
 }
 
@@ -292,7 +359,10 @@ impl<'a> AnalyzeReport<'a> {
                 kind: d.kind,
                 title: &d.title,
                 date: d.date,
-                origin: d.origin.as_deref(),
+                origin: d
+                    .origin
+                    .as_deref()
+                    .map(|p| p.to_string_lossy().into_owned()),
                 chars: d.text.chars().count(),
             })
             .collect();

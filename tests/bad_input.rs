@@ -192,16 +192,8 @@ fn build_battery(dir: &Path) -> Vec<Case> {
         &latin1(&accented),
         Expect::Warning("UTF-8"),
     );
-    add(
-        "utf16le_letter.txt",
-        &utf16(&full, false),
-        Expect::ErrorOrWarning,
-    );
-    add(
-        "utf16be_letter.txt",
-        &utf16(&full, true),
-        Expect::ErrorOrWarning,
-    );
+    // UTF-16 with a byte-order mark now imports as text (see
+    // `unicode_and_line_endings_import_like_utf8` below).
     // Size and shape.
     add(
         "huge.txt",
@@ -418,4 +410,435 @@ fn folders_keep_what_can_be_read_and_report_the_rest() {
     ]);
     assert!(!out.status.success());
     assert!(stderr_of(&out).contains("not found"));
+}
+
+// ---- Issue 14: special files, encodings, repeated sections, destinations ----
+
+/// Runs the binary with a time limit: a FIFO used to hang every command, so a
+/// regression must fail the test, not stall the suite.
+fn run_limited(args: &[&std::ffi::OsStr], env: &[(&str, &Path)]) -> Output {
+    use std::io::Read;
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("the imrdesk binary runs");
+    // Drain both pipes while waiting, or a large output would block the child.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out_thread = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err_thread = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("imrdesk {args:?} did not finish within 60 s (hung on a special file?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stdout = out_thread.join().unwrap_or_default();
+    let stderr = err_thread.join().unwrap_or_default();
+    Output {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+fn os(p: &Path) -> &std::ffi::OsStr {
+    p.as_os_str()
+}
+
+fn item_texts(out: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    json["disputed_items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["text"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn unicode_and_line_endings_import_like_utf8() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let full = letter(None, None);
+    let mut utf32le = vec![0xFF, 0xFE, 0, 0];
+    utf32le.extend(full.chars().flat_map(|c| (c as u32).to_le_bytes()));
+    let mut utf32be = vec![0, 0, 0xFE, 0xFF];
+    utf32be.extend(full.chars().flat_map(|c| (c as u32).to_be_bytes()));
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("lf.txt", full.clone().into_bytes()),
+        ("crlf.txt", full.replace('\n', "\r\n").into_bytes()),
+        ("cr.txt", full.replace('\n', "\r").into_bytes()),
+        ("utf16le.txt", utf16(&full, false)),
+        ("utf16be.txt", utf16(&full, true)),
+        ("utf32le.txt", utf32le),
+        ("utf32be.txt", utf32be),
+    ];
+    for (name, bytes) in inputs {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("written");
+        let out = run_limited(&[os(Path::new("analyze")), os(&path)], &[]);
+        assert!(out.status.success(), "{name}: {}", stderr_of(&out));
+        assert_eq!(
+            item_texts(&out),
+            ["MRI of the lumbar spine without contrast"],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_repeated_decisions_section_imports_only_its_first_copy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("twice.txt");
+    std::fs::write(&path, letter(None, Some("issues"))).expect("written");
+    let out = run_limited(&[os(Path::new("analyze")), os(&path)], &[]);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("first copy is used"), "{err}");
+    assert_eq!(item_texts(&out).len(), 1, "{err}");
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_errors_when_named_and_warnings_in_a_folder() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe.txt");
+    mkfifo(&fifo);
+    let zero = dir.path().join("zero.txt");
+    symlink("/dev/zero", &zero).expect("symlink");
+    let dangling = dir.path().join("gone.txt");
+    symlink(dir.path().join("nowhere.txt"), &dangling).expect("symlink");
+    let fifo_review = dir.path().join("pipe.imrreview");
+    mkfifo(&fifo_review);
+    let zero_review = dir.path().join("zero.imrreview");
+    symlink("/dev/zero", &zero_review).expect("symlink");
+    for (path, cause) in [
+        (&fifo, "FIFO"),
+        (&zero, "device"),
+        (&dangling, "dangling"),
+        (&fifo_review, "FIFO"),
+        (&zero_review, "device"),
+    ] {
+        let out = run_limited(&[os(Path::new("analyze")), os(path)], &[]);
+        let err = stderr_of(&out);
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        assert!(!out.status.success(), "{name}: {err}");
+        assert!(err.contains(name) && err.contains(cause), "{name}: {err}");
+    }
+
+    // In a records folder: the good record is read, every other entry named.
+    let records = dir.path().join("records");
+    std::fs::create_dir(&records).expect("folder");
+    std::fs::write(
+        records.join("progress.txt"),
+        "PROGRESS REPORT\nDate of service: 09/12/2016\nLow back pain 5/10.\n",
+    )
+    .expect("record");
+    mkfifo(&records.join("pipe.txt"));
+    symlink("/dev/zero", records.join("zero.txt")).expect("symlink");
+    symlink(records.join("nowhere.txt"), records.join("gone.txt")).expect("symlink");
+    std::fs::write(records.join(".hidden.txt"), "hidden").expect("hidden");
+    let out = run_limited(&[os(Path::new("analyze")), os(&records)], &[]);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    for needle in [
+        "pipe.txt",
+        "FIFO",
+        "zero.txt",
+        "device",
+        "gone.txt",
+        "dangling",
+        ".hidden.txt",
+    ] {
+        assert!(err.contains(needle), "{needle} not in: {err}");
+    }
+
+    // A FIFO in a --guidelines folder is named, not waited on.
+    let guidelines = dir.path().join("guidelines");
+    std::fs::create_dir(&guidelines).expect("folder");
+    mkfifo(&guidelines.join("trap.ron"));
+    let good = records.join("progress.txt");
+    let out = run_limited(
+        &[
+            os(Path::new("analyze")),
+            os(&good),
+            os(Path::new("--guidelines")),
+            os(&guidelines),
+        ],
+        &[],
+    );
+    let err = stderr_of(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("trap.ron") && err.contains("FIFO"), "{err}");
+}
+
+#[test]
+fn a_records_folder_has_a_total_size_bound() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let records = dir.path().join("big");
+    std::fs::create_dir(&records).expect("folder");
+    // Sparse files: each under the single-file limit, together over the
+    // folder's, and refused from their sizes before anything is read.
+    for i in 0..5 {
+        let f = std::fs::File::create(records.join(format!("r{i}.txt"))).expect("file");
+        f.set_len(60 * 1024 * 1024).expect("sparse length");
+    }
+    let out = run_limited(&[os(Path::new("analyze")), os(&records)], &[]);
+    let err = stderr_of(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("big") && err.contains("total limit"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_names_are_kept_as_paths_and_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = std::ffi::OsStr::from_bytes(b"letter-\xff.txt");
+    let path = dir.path().join(name);
+    std::fs::write(&path, letter(None, None)).expect("written");
+    let out = run_limited(&[os(Path::new("analyze")), os(&path)], &[]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let empty = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"empty-\xfe.txt"));
+    std::fs::write(&empty, "").expect("written");
+    let out = run_limited(&[os(Path::new("analyze")), os(&empty)], &[]);
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("empty-\u{FFFD}.txt") && err.contains("empty"),
+        "{err}"
+    );
+    let review = dir.path().join(std::ffi::OsStr::from_bytes(b"out-\xfd.md"));
+    let out = run_limited(
+        &[
+            os(Path::new("export")),
+            os(&path),
+            os(Path::new("--format")),
+            os(Path::new("md")),
+            os(Path::new("-o")),
+            os(&review),
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(review.exists(), "the export keeps the exact file name");
+}
+
+#[test]
+fn a_review_file_with_a_byte_order_mark_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let library = imrdesk::guideline::Library::builtin().expect("library");
+    let case = imrdesk::ingest::demo_case();
+    let analysis = imrdesk::engine::analyze(&case, &library);
+    let state = imrdesk::review::ReviewState::new(case, analysis);
+    let path = dir.path().join("bom.imrreview");
+    let text = imrdesk::review::file::to_ron(&state, &path).expect("ron");
+    std::fs::write(&path, format!("\u{FEFF}{text}")).expect("written");
+    let out = run_limited(&[os(Path::new("analyze")), os(&path)], &[]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+}
+
+fn export_to(input: &Path, format: &str, out: &Path) -> Output {
+    run_limited(
+        &[
+            os(Path::new("export")),
+            os(input),
+            os(Path::new("--format")),
+            os(Path::new(format)),
+            os(Path::new("-o")),
+            os(out),
+        ],
+        &[],
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("letter.txt");
+    let original = letter(None, None);
+    std::fs::write(&source, &original).expect("written");
+
+    // Onto its own input, directly or through a symlink.
+    let out = export_to(&source, "txt", &source);
+    assert!(!out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("input of this export"),
+        "{}",
+        stderr_of(&out)
+    );
+    let link = dir.path().join("link.txt");
+    symlink(&source, &link).expect("symlink");
+    let out = export_to(&source, "txt", &link);
+    assert!(!out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        std::fs::read_to_string(&source).unwrap_or_default(),
+        original
+    );
+
+    // Onto an existing review file, whatever the format.
+    let library = imrdesk::guideline::Library::builtin().expect("library");
+    let case = imrdesk::ingest::demo_case();
+    let analysis = imrdesk::engine::analyze(&case, &library);
+    let review = dir.path().join("r.imrreview");
+    imrdesk::review::file::save(
+        &imrdesk::review::RealFs,
+        &imrdesk::review::ReviewState::new(case, analysis),
+        &review,
+    )
+    .expect("saved");
+    let before = std::fs::read(&review).unwrap_or_default();
+    let out = export_to(&review, "ron", &review);
+    assert!(!out.status.success());
+    let renamed = dir.path().join("r-copy.ron");
+    std::fs::copy(&review, &renamed).expect("copy");
+    let out = export_to(&source, "ron", &renamed);
+    assert!(!out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("existing review file"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(std::fs::read(&review).unwrap_or_default(), before);
+
+    // Onto a FIFO or a device: refused, nothing replaced.
+    let fifo = dir.path().join("pipe.txt");
+    mkfifo(&fifo);
+    let out = export_to(&source, "txt", &fifo);
+    assert!(!out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("FIFO"), "{}", stderr_of(&out));
+    let out = export_to(&source, "txt", Path::new("/dev/null"));
+    assert!(!out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        Path::new("/dev/null")
+            .metadata()
+            .is_ok_and(|m| !m.is_file())
+    );
+
+    // An existing export keeps its permissions; a symlinked one stays a link.
+    let target = dir.path().join("old.txt");
+    std::fs::write(&target, "old").expect("written");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let via = dir.path().join("via.txt");
+    symlink(&target, &via).expect("symlink");
+    let out = export_to(&source, "txt", &via);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(std::fs::symlink_metadata(&via).is_ok_and(|m| m.file_type().is_symlink()));
+    let meta = std::fs::metadata(&target).expect("target");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap_or_default()
+            .contains("DRAFT")
+    );
+    let temps = std::fs::read_dir(dir.path())
+        .map(|e| {
+            e.flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(imrdesk::review::env::TEMP_PREFIX)
+                })
+                .count()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        temps, 0,
+        "no temp file is left after a refused or finished export"
+    );
+
+    // eval --json: never onto a letter it evaluates, never onto a device.
+    let letters = dir.path().join("letters");
+    std::fs::create_dir(&letters).expect("folder");
+    let one = letters.join("a.txt");
+    std::fs::write(&one, &original).expect("written");
+    for dest in [one.as_path(), Path::new("/dev/full")] {
+        let out = run_limited(
+            &[
+                os(Path::new("eval")),
+                os(&letters),
+                os(Path::new("--json")),
+                os(dest),
+            ],
+            &[],
+        );
+        assert!(
+            !out.status.success(),
+            "{}: {}",
+            dest.display(),
+            stderr_of(&out)
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&one).unwrap_or_default(), original);
+}
+
+#[test]
+fn characters_the_pdf_fonts_lack_are_listed_in_a_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("cjk.txt");
+    let text = letter(None, None).replace(
+        "hurt his low back",
+        "hurt his low back (\u{814E}\u{75DB} in his own words)",
+    );
+    std::fs::write(&source, text).expect("written");
+    let out = export_to(&source, "pdf", &dir.path().join("cjk.pdf"));
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("U+814E") && err.contains("U+75DB"),
+        "{err}"
+    );
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, letter(None, None)).expect("written");
+    let out = export_to(&plain, "pdf", &dir.path().join("plain.pdf"));
+    assert!(
+        !stderr_of(&out).contains("fonts lack"),
+        "{}",
+        stderr_of(&out)
+    );
 }

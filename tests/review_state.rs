@@ -171,6 +171,7 @@ fn finalize(name: &str) -> Command {
     Command::Finalize {
         reviewer_name: name.into(),
         credentials: "MD, Orthopedic Surgery".into(),
+        signer: imrdesk::review::Signer::generate().unwrap_or_else(|e| panic!("signer: {e}")),
     }
 }
 
@@ -539,7 +540,9 @@ fn newer_format_and_malformed_files_are_refused_with_the_file_named() {
     let fs = MemoryFs::new();
     let path = Path::new("/reviews/new.imrreview");
     let text = file::to_ron(&finalized_state(), path).unwrap_or_default();
-    let newer = text.replacen("format_version: 1", "format_version: 99", 1);
+    // The review's own version comes first (the case inside has its own).
+    let current = format!("format_version: {}", imrdesk::review::REVIEW_FORMAT_VERSION);
+    let newer = text.replacen(&current, "format_version: 99", 1);
     fs.write_atomic(path, newer.as_bytes()).unwrap_or_default();
     let err = file::load(&fs, path)
         .err()

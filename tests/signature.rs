@@ -11,9 +11,28 @@ use chrono::{TimeZone, Utc};
 use imrdesk::export::{ExportError, Format, export_file};
 use imrdesk::guideline::Library;
 use imrdesk::review::file::{self, ReviewFileError};
-use imrdesk::review::{Command, FixedClock, RealFs, ReviewState, Status};
+use imrdesk::review::{
+    Command, FixedClock, KeyStore, RealFs, ReviewState, SignatureError, Signer, Status,
+    Verification,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_imrdesk");
+
+/// One signing key for the whole test binary, so files saved by different
+/// helpers are signed by the same reviewer.
+fn signer() -> Signer {
+    static KEY: std::sync::OnceLock<Signer> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| Signer::generate().unwrap_or_else(|e| panic!("signer: {e}")))
+        .clone()
+}
+
+fn clock() -> FixedClock {
+    FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 2, 3, 14, 30, 0)
+            .single()
+            .unwrap_or_default(),
+    )
+}
 
 /// The demo case, decided as the engine suggests, and signed.
 fn finalized() -> ReviewState {
@@ -43,6 +62,7 @@ fn finalized() -> ReviewState {
             Command::Finalize {
                 reviewer_name: "Dr. Ines Placeholder".into(),
                 credentials: "MD, Board Certified in Physical Medicine".into(),
+                signer: signer(),
             },
             &clock,
         )
@@ -281,4 +301,289 @@ fn workstation_shows_signature_does_not_match() {
     ws.open_path_blocking(&good, false);
     let open = ws.open.as_ref().map(|o| o.review.status);
     assert_eq!(open, Some(Status::Finalized), "the control opens");
+}
+
+// ---- Ed25519: forgery, tampering, trust, legacy, amendment, passphrase ----
+
+/// Saves `state` as `name` in `dir` without any check (what an attacker's
+/// editor does) and returns the path.
+fn write_raw(dir: &Path, name: &str, state: &ReviewState) -> PathBuf {
+    let path = dir.join(name);
+    let text = file::to_ron(state, &path).unwrap_or_else(|e| panic!("to_ron: {e}"));
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {name}: {e}"));
+    path
+}
+
+/// Recomputes the content hash after an edit, as the old keyless scheme let
+/// anyone do, keeping the original seal.
+fn rehash(state: &mut ReviewState) {
+    if let Some(sig) = state.signature.clone() {
+        let hash = state.content_hash(&sig.reviewer_name, &sig.credentials, sig.signed_at);
+        if let Some(s) = state.signature.as_mut() {
+            s.content_hash = hash;
+        }
+    }
+}
+
+fn expect_altered(path: &Path) -> String {
+    match file::load(&RealFs, path) {
+        Err(e @ ReviewFileError::SignatureMismatch { .. }) => e.to_string(),
+        other => panic!(
+            "{}: expected a signature mismatch, got {other:?}",
+            path.display()
+        ),
+    }
+}
+
+#[test]
+fn re_hashing_an_edited_review_no_longer_forges_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let mut rationale = finalized();
+    if let Some(item) = rationale.items.first_mut() {
+        item.rationale.push_str(" Added after signing.");
+    }
+    rehash(&mut rationale);
+    let message = expect_altered(&write_raw(dir.path(), "rationale.imrreview", &rationale));
+    assert!(message.contains("Ed25519"), "{message}");
+
+    let mut name = finalized();
+    if let Some(sig) = name.signature.as_mut() {
+        sig.reviewer_name = "Dr. Somebody Else".into();
+    }
+    rehash(&mut name);
+    expect_altered(&write_raw(dir.path(), "name.imrreview", &name));
+
+    // The control: untouched, it verifies intact under its own key.
+    assert!(matches!(
+        imrdesk::review::signature::check(&finalized()),
+        Verification::Intact { .. }
+    ));
+}
+
+#[test]
+fn the_audit_log_and_the_mode_are_covered() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let mut emptied = finalized();
+    emptied.audit.clear();
+    rehash(&mut emptied);
+    expect_altered(&write_raw(dir.path(), "emptied.imrreview", &emptied));
+
+    let mut edited = finalized();
+    if let Some(entry) = edited.audit.first_mut() {
+        entry.action = "Item 1: decided Medically necessary".into();
+    }
+    expect_altered(&write_raw(dir.path(), "edited.imrreview", &edited));
+
+    let mut fake = finalized();
+    fake.audit.insert(
+        0,
+        imrdesk::review::AuditEntry {
+            at: Utc::now(),
+            action: "Reopened for amendment: fake".into(),
+        },
+    );
+    expect_altered(&write_raw(dir.path(), "fake.imrreview", &fake));
+
+    let mut mode = finalized();
+    mode.mode = imrdesk::review::Mode::Training;
+    rehash(&mut mode);
+    expect_altered(&write_raw(dir.path(), "mode.imrreview", &mode));
+
+    let mut stripped = finalized();
+    stripped.seal = None;
+    let message = expect_altered(&write_raw(dir.path(), "stripped.imrreview", &stripped));
+    assert!(message.contains("seal was removed"), "{message}");
+}
+
+#[test]
+fn a_finalized_review_is_rechecked_for_completeness_on_load() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let mut state = finalized();
+    if let Some(item) = state.items.first_mut() {
+        item.decision = None;
+    }
+    // Re-signed by whoever edited it, so only the finalize checks catch it.
+    rehash(&mut state);
+    let hash = state
+        .signature
+        .as_ref()
+        .map(|s| s.content_hash.clone())
+        .unwrap_or_default();
+    state.seal = Some(signer().seal(&hash));
+    let path = write_raw(dir.path(), "incomplete.imrreview", &state);
+    match file::load(&RealFs, &path) {
+        Err(e @ ReviewFileError::Incomplete { .. }) => {
+            let m = e.to_string();
+            assert!(
+                m.contains("no decision") && m.contains("incomplete.imrreview"),
+                "{m}"
+            );
+        }
+        other => panic!("expected an incomplete review, got {other:?}"),
+    }
+}
+
+/// A review in the format-1 shape: keyless hash, no seal.
+fn legacy() -> ReviewState {
+    let mut state = finalized();
+    state.format_version = 1;
+    state.seal = None;
+    if let Some(sig) = state.signature.clone() {
+        let hash = state.legacy_content_hash(&sig.reviewer_name, &sig.credentials, sig.signed_at);
+        if let Some(s) = state.signature.as_mut() {
+            s.content_hash = hash;
+        }
+    }
+    state
+}
+
+#[test]
+fn a_legacy_review_opens_read_only_and_exports_marked_not_verified() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let path = write_raw(dir.path(), "legacy.imrreview", &legacy());
+    let loaded = file::load(&RealFs, &path).unwrap_or_else(|e| panic!("legacy opens: {e}"));
+    assert!(loaded.is_read_only());
+    assert!(matches!(
+        imrdesk::review::signature::check(&loaded),
+        Verification::Legacy { .. }
+    ));
+    let out = dir.path().join("legacy.txt");
+    let library = Library::builtin().unwrap_or_else(|e| panic!("library: {e}"));
+    export_file(&path, "txt", &out, &library).unwrap_or_else(|e| panic!("export: {e}"));
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(text.contains("Signature not verified"), "{text}");
+
+    // A legacy review edited after signing is still refused.
+    let mut edited = legacy();
+    if let Some(item) = edited.items.first_mut() {
+        item.rationale.push('!');
+    }
+    expect_altered(&write_raw(dir.path(), "legacy-edited.imrreview", &edited));
+}
+
+#[test]
+fn amending_chains_the_new_signature_to_the_previous_one() {
+    let clock = clock();
+    let mut state = finalized();
+    let first = state.seal.clone();
+    state
+        .apply(
+            Command::Amend {
+                reason: "typo in the rationale".into(),
+            },
+            &clock,
+        )
+        .unwrap_or_else(|e| panic!("amend: {e}"));
+    let second_key = Signer::generate().unwrap_or_else(|e| panic!("signer: {e}"));
+    state
+        .apply(
+            Command::Finalize {
+                reviewer_name: "Dr. Ines Placeholder".into(),
+                credentials: "MD".into(),
+                signer: second_key.clone(),
+            },
+            &clock,
+        )
+        .unwrap_or_else(|e| panic!("re-finalize: {e}"));
+    assert_eq!(state.prior_signatures.len(), 1);
+    assert_eq!(
+        state.prior_signatures.first().and_then(|p| p.seal.clone()),
+        first
+    );
+    let log: Vec<&str> = state.audit.iter().map(|a| a.action.as_str()).collect();
+    let signed = log
+        .iter()
+        .filter(|a| a.starts_with("Finalized and signed"))
+        .count();
+    assert_eq!(signed, 2, "{log:?}");
+    assert!(
+        log.iter().any(|a| a.contains("replaces the signature by")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter().any(|a| a.contains("amends the signature")),
+        "{log:?}"
+    );
+    assert!(matches!(
+        imrdesk::review::signature::check(&state),
+        Verification::Intact { fingerprint, .. } if fingerprint == second_key.fingerprint()
+    ));
+    // The previous signature is part of what the new one covers.
+    let mut broken = state.clone();
+    if let Some(p) = broken.prior_signatures.first_mut() {
+        p.reason = "something else".into();
+    }
+    assert!(matches!(
+        imrdesk::review::signature::check(&broken),
+        Verification::Altered { .. }
+    ));
+}
+
+#[test]
+fn a_wrong_passphrase_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let mut store = KeyStore::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+    let made = store
+        .create("a long passphrase")
+        .unwrap_or_else(|e| panic!("create: {e}"));
+    let store = KeyStore::open(dir.path()).unwrap_or_else(|e| panic!("reopen: {e}"));
+    assert_eq!(store.fingerprint(), Some(made.fingerprint()));
+    match store.unlock("a wrong passphrase") {
+        Err(e @ SignatureError::WrongPassphrase { .. }) => {
+            assert!(e.to_string().contains("passphrase is wrong"), "{e}");
+        }
+        other => panic!("expected a wrong passphrase, got {other:?}"),
+    }
+    let unlocked = store
+        .unlock("a long passphrase")
+        .unwrap_or_else(|e| panic!("unlock: {e}"));
+    assert_eq!(unlocked, made);
+    // The reviewer's own key is trusted by default.
+    assert!(store.is_trusted(&made.public_key_hex()));
+}
+
+fn verify(config: &Path, files: &[&Path]) -> Output {
+    let mut cmd = Process::new(BIN);
+    cmd.arg("verify")
+        .args(files)
+        .env("IMRDESK_CONFIG_DIR", config);
+    cmd.output()
+        .unwrap_or_else(|e| panic!("imrdesk verify runs: {e}"))
+}
+
+#[test]
+fn imrdesk_verify_reports_each_file_and_exits_non_zero_unless_all_are_trusted_and_intact() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let config = dir.path().join("config");
+    let (good, changed) = review_files(dir.path());
+    let legacy = write_raw(dir.path(), "legacy.imrreview", &legacy());
+
+    // Nobody trusted yet: intact but not trusted, exit non-zero.
+    let out = verify(&config, &[&good]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("NOT trusted") && text.contains(&signer().fingerprint()),
+        "{text}"
+    );
+    assert!(
+        text.contains("Dr. Ines Placeholder") && text.contains("intact"),
+        "{text}"
+    );
+
+    let mut store = KeyStore::open(&config).unwrap_or_else(|e| panic!("store: {e}"));
+    store
+        .trust(&signer().public_key_hex(), "Dr. Ines Placeholder")
+        .unwrap_or_else(|e| panic!("trust: {e}"));
+    let out = verify(&config, &[&good]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    assert!(text.contains(", trusted, intact"), "{text}");
+
+    let out = verify(&config, &[&good, &changed, &legacy]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("changed.imrreview: ALTERED"), "{text}");
+    assert!(text.contains("legacy keyless signature"), "{text}");
+    assert!(stderr(&out).contains("2 of 3"), "{}", stderr(&out));
 }

@@ -329,8 +329,7 @@ fn demo_with_wrong_side(dir: &Path) -> (Workstation, Arc<std::sync::Mutex<Vec<Op
 fn export_runs_the_consistency_checks_and_names_the_item() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut ws, started) = demo_with_wrong_side(dir.path());
-    ws.handle(Action::Finalize);
-    ws.handle(Action::Sign);
+    ws.finalize_with(imrdesk::review::Signer::generate().expect("signing key"));
     assert_eq!(
         ws.open.as_ref().map(|o| o.review.status),
         Some(Status::Finalized),

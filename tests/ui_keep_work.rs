@@ -147,7 +147,7 @@ fn a_signed_review_is_never_replaced_without_the_prompt() {
     ws.open_demo();
     decide_all(&mut ws);
     ws.handle(Action::Finalize);
-    ws.handle(Action::Sign);
+    ui_support::sign_in_memory(&mut ws);
     assert_eq!(
         ws.open.as_ref().map(|o| o.review.status),
         Some(Status::Finalized),
@@ -318,7 +318,16 @@ fn finalize_with_a_stale_rationale_asks_and_offers_a_new_draft() {
     assert!(h.query_by_label("Sign").is_some());
     h.get_by_label(imrdesk::app::ATTESTATION).click();
     h.run();
+    let keys = tempfile::tempdir().expect("key folder");
+    h.state_mut().key_dir = Some(keys.path().to_path_buf());
     h.get_by_label("Sign").click();
+    h.run();
+    // The passphrase step: the first signature creates the key.
+    h.get_by_label("Passphrase:").click();
+    h.run();
+    h.get_by_label("Passphrase:").type_text("a test passphrase");
+    h.run();
+    h.get_by_label("Sign and finalize").click();
     h.run();
     assert_eq!(
         h.state().open.as_ref().map(|o| o.review.status),
@@ -368,7 +377,7 @@ fn the_letter_header_is_the_signers_on_an_imported_published_case() {
     );
     decide_all(&mut ws);
     ws.handle(Action::Finalize);
-    ws.handle(Action::Sign);
+    ui_support::sign_in_memory(&mut ws);
     let out = dir.path().join("new-letter.txt");
     ws.export_to(out.clone());
     let text = std::fs::read_to_string(&out).expect("exported");

@@ -369,6 +369,8 @@ fn full_review_workflow() {
         ),
     }
     h.run();
+    let keys = tempfile::tempdir().expect("key folder");
+    h.state_mut().key_dir = Some(keys.path().to_path_buf());
     h.get_by_label("Finalize and sign").click();
     h.run();
     // The dialog says what is signed and asks for the attestation first.
@@ -390,6 +392,13 @@ fn full_review_workflow() {
         Some(sign) => sign.click(),
         None => h.get_by_label("Sign with these rationales").click(),
     }
+    h.run();
+    // The first finalize creates the signing key under the passphrase.
+    h.get_by_label("Passphrase:").click();
+    h.run();
+    h.get_by_label("Passphrase:").type_text("a test passphrase");
+    h.run();
+    h.get_by_label("Sign and finalize").click();
     h.run();
     let status = h.state().open.as_ref().map(|o| o.review.status);
     assert_eq!(status, Some(Status::Finalized));

@@ -26,7 +26,7 @@ use crate::assessment::{Analysis, Answer};
 use crate::case::{Case, DocId, ItemId};
 use crate::fact::Span;
 use crate::review::training::{self, CaseScore};
-use crate::review::{Clock, Command, FileSystem, Mode, ReviewState, file};
+use crate::review::{Clock, Command, FileSystem, KeyStore, Mode, ReviewState, Signer, file};
 
 pub use documents::{DocRows, Row, Search};
 pub use files::{
@@ -276,6 +276,10 @@ pub enum Action {
     ClearFact,
     AskRegenerate(ItemId),
     Finalize,
+    /// Unlock (or, the first time, create) the signing key and finalize.
+    SignWith {
+        passphrase: String,
+    },
     AskAmend,
     Reveal,
     RecordScore,
@@ -322,6 +326,10 @@ pub enum Modal {
     },
     Amend {
         reason: String,
+    },
+    /// The passphrase of the signing key, asked when finalizing.
+    Sign {
+        passphrase: String,
     },
     ConfirmRegenerate(ItemId),
     Missing(Vec<String>),
@@ -409,7 +417,6 @@ pub struct Workstation {
     pub messages: Vec<Message>,
     pub job: Option<LoadJob>,
     pub dialog: Option<PendingDialog>,
-    env: Effects,
     /// The unsaved-changes prompt was answered for quitting: the next close
     /// request goes through.
     pub quit_confirmed: bool,
@@ -419,6 +426,10 @@ pub struct Workstation {
     after_save: Option<Pending>,
     /// The autosave being written off the UI thread, if any.
     autosave_job: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
+    /// Where the signing key and trusted keys live (the settings folder;
+    /// tests point it at a temporary one).
+    pub key_dir: Option<PathBuf>,
+    env: Effects,
     applied_theme: Option<(ThemeKind, bool)>,
     theme: Theme,
     last_autosave: Option<DateTime<Utc>>,
@@ -448,6 +459,7 @@ impl Workstation {
             messages: Vec::new(),
             job: None,
             dialog: None,
+            key_dir: crate::review::env::settings_dir(),
             env,
             quit_confirmed: false,
             close_now: false,
@@ -1114,12 +1126,13 @@ impl Workstation {
         true
     }
 
-    /// Signs the open review: the one place the window finalizes, called
-    /// from the finalize dialog once the reviewer attested.
+    /// Signs the open review, called from the finalize dialog once the
+    /// reviewer attested: asks for the passphrase that unlocks (or, the
+    /// first time, creates) the reviewer's signing key, then finalizes
+    /// through [`Workstation::finalize_with`].
     pub fn sign(&mut self) {
-        self.apply(Command::Finalize {
-            reviewer_name: self.settings.reviewer_name.clone(),
-            credentials: self.settings.credentials.clone(),
+        self.modal = Some(Modal::Sign {
+            passphrase: String::new(),
         });
     }
 
@@ -1261,6 +1274,15 @@ impl Workstation {
                     self.answer_unsaved(choice, then);
                 }
             }
+            Action::SignWith { passphrase } => match self.unlock_signer(&passphrase) {
+                Ok(signer) => self.finalize_with(signer),
+                Err(e) => {
+                    self.error(e);
+                    self.modal = Some(Modal::Sign {
+                        passphrase: String::new(),
+                    });
+                }
+            },
             Action::AskAmend => {
                 self.modal = Some(Modal::Amend {
                     reason: String::new(),
@@ -1315,6 +1337,36 @@ impl Workstation {
             Action::FocusPane(p) => self.layout_focus(p),
             Action::Notify(text) => self.info(text),
         }
+    }
+
+    /// The signing key, unlocked with `passphrase`; created with it the
+    /// first time (the key store refuses a short passphrase).
+    fn unlock_signer(&self, passphrase: &str) -> Result<Signer, String> {
+        let dir = self
+            .key_dir
+            .as_deref()
+            .ok_or("no settings folder for the signing key (set HOME or IMRDESK_CONFIG_DIR)")?;
+        let mut store = KeyStore::open(dir).map_err(|e| e.to_string())?;
+        if store.has_key() {
+            store.unlock(passphrase)
+        } else {
+            store.create(passphrase)
+        }
+        .map_err(|e| e.to_string())
+    }
+
+    /// Finalizes the open review, signed by `signer`.
+    pub fn finalize_with(&mut self, signer: Signer) {
+        self.apply(Command::Finalize {
+            reviewer_name: self.settings.reviewer_name.clone(),
+            credentials: self.settings.credentials.clone(),
+            signer,
+        });
+    }
+
+    /// The fingerprint of this reviewer's signing key, for Settings.
+    pub fn key_fingerprint(&self) -> Option<String> {
+        KeyStore::open(self.key_dir.as_deref()?).ok()?.fingerprint()
     }
 
     fn apply(&mut self, cmd: Command) {

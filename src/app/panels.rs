@@ -1285,6 +1285,24 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                     }
                 });
             }
+            Modal::Sign { passphrase } => {
+                ui.heading("Sign the determination");
+                ui.label(match ws.key_fingerprint() {
+                    Some(fp) => format!("Your signing key {fp} is unlocked with its passphrase."),
+                    None => "A signing key is created now, protected by this passphrase (at least 8 characters).".to_string(),
+                });
+                let label = ui.label("Passphrase:");
+                ui.add(egui::TextEdit::singleline(passphrase).password(true).desired_width(320.0).id_salt("sign-passphrase")).labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(!passphrase.is_empty(), egui::Button::new("Sign and finalize")).clicked() || (enter && !passphrase.is_empty()) {
+                        actions.push(Action::SignWith { passphrase: std::mem::take(passphrase) });
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() || escape {
+                        close = true;
+                    }
+                });
+            }
             Modal::ConfirmRegenerate(item) => {
                 ui.heading("Replace your edited rationale?");
                 ui.label("You edited this rationale. A new draft replaces your text (Undo brings it back).");
@@ -1408,6 +1426,9 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                     ui.end_row();
                     let l = ui.label("Credentials:");
                     ui.add(egui::TextEdit::singleline(&mut ws.settings.credentials).hint_text("MD, Board Certified in …").desired_width(300.0)).labelled_by(l.id);
+                    ui.end_row();
+                    ui.label("Signing key:");
+                    ui.label(ws.key_fingerprint().unwrap_or_else(|| "none yet (created when you first finalize)".into()));
                     ui.end_row();
                 });
                 ocr_cache_control(ui);

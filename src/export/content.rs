@@ -46,6 +46,10 @@ pub struct LetterContent {
     /// The review's audit log, oldest first (empty for engine-only drafts).
     #[serde(default)]
     pub audit: Vec<AuditLine>,
+    /// Why the signature could not be verified (a legacy keyless hash, or a
+    /// key not in the trusted list); printed as "Signature not verified".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified: Option<String>,
     /// The whole case the letter was written from (records included), so the
     /// structured export stands on its own. The letter formats ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,6 +225,7 @@ impl LetterContent {
             draft: true,
             signature: None,
             audit: Vec::new(),
+            unverified: None,
             case: Some(case.clone()),
             analysis: Some(analysis.clone()),
         }

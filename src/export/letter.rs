@@ -315,6 +315,12 @@ fn build(content: &LetterContent) -> Vec<Block> {
             text: "Not signed. This is a draft and is not a determination.".into(),
         }),
     }
+    if let (Some(why), false) = (&content.unverified, content.draft) {
+        out.push(Block::Para {
+            lead: Some("Signature not verified:".into()),
+            text: why.clone(),
+        });
+    }
     out
 }
 

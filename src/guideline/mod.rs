@@ -111,10 +111,21 @@ impl Library {
         }
         let mut texts = Vec::with_capacity(paths.len());
         for p in &paths {
-            let text = std::fs::read_to_string(p).map_err(|e| GuidelineError::Unreadable {
+            // Regular files only, size-checked before and during the read: a
+            // FIFO named `x.ron` would otherwise hang every command.
+            let bytes = crate::review::env::read_regular(p, crate::ingest::MAX_FILE_BYTES)
+                .map_err(|e| GuidelineError::Unreadable {
+                    file: p.clone(),
+                    cause: e.to_string(),
+                })?;
+            let text = String::from_utf8(bytes).map_err(|_| GuidelineError::Unreadable {
                 file: p.clone(),
-                cause: e.to_string(),
+                cause: "not UTF-8 text".into(),
             })?;
+            let text = text
+                .strip_prefix('\u{FEFF}')
+                .map(str::to_string)
+                .unwrap_or(text);
             texts.push((p.clone(), text));
         }
         let mut library =

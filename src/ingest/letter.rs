@@ -248,7 +248,13 @@ pub fn letter_from_text(text: &str, origin: &Path) -> Result<Case, ImportError> 
     }
 
     let issues_start = issues.map(|h| h.line + 1).unwrap_or(0);
-    let blocks = parse_items(&lines, issues_start);
+    // A repeated issues section: only the first copy's items are read, as
+    // the import warning says; the second copy starts where the items end.
+    let issues_end = issues
+        .and_then(|h| ISSUES_RE.find_at(text, h.end))
+        .and_then(|m| lines.iter().position(|l| l.end > m.start()))
+        .unwrap_or(lines.len());
+    let blocks = parse_items(lines.get(..issues_end).unwrap_or(&lines), issues_start);
     if blocks.is_empty() {
         return Err(ImportError::NotALetter {
             path: origin.to_path_buf(),
@@ -747,6 +753,21 @@ mod tests {
         assert_eq!(c.items[0].text, "Compound cream 240 gm.");
         assert_eq!(c.documents[0].text, "The worker is a 30 year old man.");
         assert_eq!(c.patient.sex, Some(Sex::Male));
+    }
+
+    #[test]
+    fn a_repeated_issues_section_contributes_only_its_first_copy() {
+        let section = "IMR ISSUES, DECISIONS AND RATIONALES\n\
+             Items are set forth below:\nCompound cream 240 gm.\n\nUpheld\n\
+             MAXIMUS guideline: X.\nDecision rationale: Y.\n";
+        let second = section.replace("Compound cream 240 gm.", "Lumbar MRI.");
+        let c = case(&format!(
+            "Case Number: AB12-0000001\nCLINICAL CASE SUMMARY\nThe worker is a 30 year old man.\n{section}{second}"
+        ));
+        assert_eq!(c.items.len(), 1);
+        assert_eq!(c.items[0].text, "Compound cream 240 gm.");
+        let rationale = c.reference.as_ref().map(|r| r.items[0].rationale.clone());
+        assert_eq!(rationale.as_deref(), Some("Y."));
     }
 
     #[test]

@@ -44,6 +44,15 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// documents; thousands means the wrong folder was chosen.
 pub const MAX_FOLDER_FILES: usize = 2_000;
 
+/// Most bytes one records folder (or one drop of several files) may hold in
+/// total (256 MiB): four files at the single-file limit. Each file is under
+/// its own limit, but without this many of them would still exhaust memory.
+pub const MAX_FOLDER_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Most pages one records folder may hold in total (20,000): a large case
+/// file is a few thousand pages.
+pub const MAX_FOLDER_PAGES: usize = 20_000;
+
 /// Why a file could not be imported. Every variant names the file, so a
 /// message shown alone still tells the reviewer which file to fix.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +81,20 @@ pub enum ImportError {
         count: usize,
         limit: usize,
     },
+    #[error("{}: folder holds {size} bytes of records, over the total limit of {limit} bytes (256 MiB)", .path.display())]
+    FolderTooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error("{}: folder holds {pages} pages of records, over the total limit of {limit} pages", .path.display())]
+    FolderTooManyPages {
+        path: PathBuf,
+        pages: usize,
+        limit: usize,
+    },
+    #[error("{}: {kind}, not a regular file; only regular files are read", .path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
     #[error("{}: folder holds no .txt or .pdf records", .path.display())]
     NoRecords { path: PathBuf },
     #[error("{}: unsupported file type (use .txt, .pdf, .ron or a folder)", .path.display())]
@@ -113,7 +136,7 @@ pub struct Imported {
 /// Loads whatever `path` is: a folder of records, a `.ron` review file, or a
 /// `.txt`/`.pdf` that is either a published letter or a single record.
 pub fn load(path: &Path) -> Result<Imported, ImportError> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    let meta = regular_or_dir(path)?;
     if meta.is_dir() {
         return records::load_folder(path);
     }
@@ -264,7 +287,7 @@ pub fn load_many(paths: &[PathBuf]) -> Result<Imported, ImportError> {
     let mut texts = Vec::new();
     let mut warnings = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+        let meta = regular_or_dir(path)?;
         if meta.is_dir() {
             let (mut t, mut w) = records::read_folder(path)?;
             texts.append(&mut t);
@@ -285,13 +308,23 @@ pub fn load_many(paths: &[PathBuf]) -> Result<Imported, ImportError> {
             }
         }
     }
+    let first = paths.first().cloned().unwrap_or_default();
     if texts.len() > MAX_FOLDER_FILES {
         return Err(ImportError::TooManyFiles {
-            path: paths.first().cloned().unwrap_or_default(),
+            path: first,
             count: texts.len(),
             limit: MAX_FOLDER_FILES,
         });
     }
+    let total: u64 = texts.iter().map(|t| t.text.len() as u64).sum();
+    if total > MAX_FOLDER_BYTES {
+        return Err(ImportError::FolderTooLarge {
+            path: first,
+            size: total,
+            limit: MAX_FOLDER_BYTES,
+        });
+    }
+    check_total_pages(&first, &texts)?;
     let origin = common_parent(paths);
     let mut imported = records::records_from_texts(texts, crate::case::CaseSource::Records(origin));
     warnings.append(&mut imported.warnings);
@@ -329,9 +362,13 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
     }
 }
 
-/// Reads a file's bytes within the size limit; refuses empty files.
+/// Reads a file's bytes within the size limit; refuses empty files and
+/// anything that is not a regular file (after following symlinks). The size
+/// is checked from the metadata before reading, and the read itself is
+/// bounded, so a file that lies about its size (`/proc`, a device behind a
+/// symlink) still stops at the limit.
 fn read_bytes(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    let meta = regular_file(path)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge {
             path: path.to_path_buf(),
@@ -339,9 +376,109 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ImportError> {
             limit: MAX_FILE_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let bytes = read_bounded(path, MAX_FILE_BYTES).map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => ImportError::TooLarge {
+            path: path.to_path_buf(),
+            size: MAX_FILE_BYTES + 1,
+            limit: MAX_FILE_BYTES,
+        },
+        _ => io_error(path, e),
+    })?;
     check_size(path, &bytes)?;
     Ok(bytes)
+}
+
+/// Reads at most `limit` bytes of a file, failing with
+/// [`std::io::ErrorKind::FileTooLarge`] when there is more: the one bounded
+/// reader every opener (records, letters, review files, guidelines, keys) uses.
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("more than {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// What kind of non-regular file `file_type` is, for messages.
+pub fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device");
+        }
+    }
+    if file_type.is_file() || file_type.is_dir() {
+        None
+    } else {
+        Some("a special file")
+    }
+}
+
+/// The metadata of `path` (symlinks followed) when it is a regular file;
+/// otherwise an error naming what it is: a dangling symlink, a FIFO, a device
+/// or a socket (opening a FIFO would hang, reading a device never ends).
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, ImportError> {
+    let meta = regular_or_dir(path)?;
+    if meta.is_dir() {
+        return Err(ImportError::NotRegular {
+            path: path.to_path_buf(),
+            kind: "a folder",
+        });
+    }
+    Ok(meta)
+}
+
+/// Like [`regular_file`] but a folder is accepted too.
+pub(crate) fn regular_or_dir(path: &Path) -> Result<std::fs::Metadata, ImportError> {
+    match std::fs::metadata(path) {
+        Ok(meta) => match special_kind(meta.file_type()) {
+            Some(kind) => Err(ImportError::NotRegular {
+                path: path.to_path_buf(),
+                kind,
+            }),
+            None => Ok(meta),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && is_symlink(path) => {
+            Err(ImportError::NotRegular {
+                path: path.to_path_buf(),
+                kind: "a dangling symbolic link (its target does not exist)",
+            })
+        }
+        Err(e) => Err(io_error(path, e)),
+    }
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The total page bound of a folder (pages are separated by form feeds).
+pub(crate) fn check_total_pages(path: &Path, texts: &[RecordText]) -> Result<(), ImportError> {
+    let pages: usize = texts
+        .iter()
+        .map(|t| t.text.matches('\x0c').count() + 1)
+        .sum();
+    if pages > MAX_FOLDER_PAGES {
+        return Err(ImportError::FolderTooManyPages {
+            path: path.to_path_buf(),
+            pages,
+            limit: MAX_FOLDER_PAGES,
+        });
+    }
+    Ok(())
 }
 
 /// The size guards on bytes already read: not empty, within the limit.
@@ -366,6 +503,13 @@ fn check_size(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
 /// replacement (with a warning), refuses whitespace-only text. Public so a
 /// caller holding bytes (the fuzz harness) decodes exactly as the loader does.
 pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, Vec<String>), ImportError> {
+    if let Some(text) = decode_unicode_bom(bytes) {
+        let text = text.map_err(|bad| ImportError::NotALetter {
+            path: path.to_path_buf(),
+            reason: format!("the file starts with a {bad} byte-order mark but is not valid {bad}"),
+        })?;
+        return finish_text(path, text, Vec::new());
+    }
     if looks_binary(bytes) {
         return Err(ImportError::Binary {
             path: path.to_path_buf(),
@@ -384,16 +528,85 @@ pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, Vec<String>), I
             s
         }
     };
+    finish_text(path, text, warnings)
+}
+
+/// Drops a UTF-8 byte-order mark, turns lone CR line ends (old Mac files)
+/// into LF so line-based parsing sees lines, refuses blank text.
+fn finish_text(
+    path: &Path,
+    text: String,
+    warnings: Vec<String>,
+) -> Result<(String, Vec<String>), ImportError> {
     let text = text
         .strip_prefix('\u{FEFF}')
         .map(str::to_string)
         .unwrap_or(text);
+    let text = normalize_lone_cr(text);
     if text.trim().is_empty() {
         return Err(ImportError::Empty {
             path: path.to_path_buf(),
         });
     }
     Ok((text, warnings))
+}
+
+/// Replaces every CR not followed by LF with LF; CRLF is left as it is (every
+/// parser already treats it as a line end), so offsets of such files do not move.
+pub fn normalize_lone_cr(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text with a UTF-16 or UTF-32 byte-order mark, decoded; `None` without one.
+/// The error names the encoding when the bytes after the mark do not decode.
+pub fn decode_unicode_bom(bytes: &[u8]) -> Option<Result<String, &'static str>> {
+    let units = |body: &[u8], size: usize, le: bool| -> Vec<u32> {
+        body.chunks(size)
+            .map(|c| {
+                let mut v = 0u32;
+                for (i, b) in c.iter().enumerate() {
+                    let shift = if le { i } else { size - 1 - i } * 8;
+                    v |= u32::from(*b) << shift;
+                }
+                v
+            })
+            .collect()
+    };
+    // UTF-32 first: its little-endian mark begins with UTF-16's.
+    let (name, size, le) = match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => ("UTF-32", 4, true),
+        [0, 0, 0xFE, 0xFF, ..] => ("UTF-32", 4, false),
+        [0xFF, 0xFE, ..] => ("UTF-16", 2, true),
+        [0xFE, 0xFF, ..] => ("UTF-16", 2, false),
+        _ => return None,
+    };
+    let body = bytes.get(size..).unwrap_or_default();
+    if !body.len().is_multiple_of(size) {
+        return Some(Err(name));
+    }
+    let units = units(body, size, le);
+    let text = if size == 2 {
+        let u16s: Vec<u16> = units.iter().map(|&u| u as u16).collect();
+        String::from_utf16(&u16s).map_err(|_| name)
+    } else {
+        units
+            .iter()
+            .map(|&u| char::from_u32(u).ok_or(name))
+            .collect()
+    };
+    Some(text)
 }
 
 /// A NUL byte, or more than 10% control bytes other than whitespace and form
@@ -486,6 +699,22 @@ mod tests {
         assert!(looks_binary(b"abc\0def"));
         assert!(looks_binary(&[1u8, 2, 3, 4, 5, 6, 7, 8, b'a']));
         assert!(!looks_binary(b"Progress report\n\x0cPage 2\r\n"));
+    }
+
+    #[test]
+    fn utf16_and_utf32_with_a_bom_decode_and_lone_cr_becomes_lf() {
+        let text = "Progress report\rPain 6/10\r";
+        let mut le16 = vec![0xFF, 0xFE];
+        le16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be32 = vec![0, 0, 0xFE, 0xFF];
+        be32.extend(text.chars().flat_map(|c| (c as u32).to_be_bytes()));
+        for bytes in [le16, be32] {
+            let (decoded, warnings) =
+                decode_text(Path::new("r.txt"), &bytes).unwrap_or_else(|e| panic!("decode: {e}"));
+            assert_eq!(decoded, "Progress report\nPain 6/10\n");
+            assert!(warnings.is_empty());
+        }
+        assert_eq!(normalize_lone_cr("a\r\nb".into()), "a\r\nb");
     }
 
     #[test]

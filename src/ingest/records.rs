@@ -302,20 +302,27 @@ pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), 
     let entries = std::fs::read_dir(dir).map_err(|e| super::io_error(dir, e))?;
     let mut files = Vec::new();
     let mut subfolders = Vec::new();
+    let mut skipped = Vec::new();
+    let mut total_bytes = 0u64;
     for entry in entries {
         let entry = entry.map_err(|e| super::io_error(dir, e))?;
         let path = entry.path();
         let hidden = path
             .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
+            skipped.push(format!("{}: hidden file skipped", path.display()));
             continue;
         }
-        if path.is_file() {
-            files.push(path);
-        } else if path.is_dir() {
-            subfolders.push(path);
+        match super::regular_or_dir(&path) {
+            Ok(meta) if meta.is_dir() => subfolders.push(path),
+            Ok(meta) => {
+                if is_record_name(&path) {
+                    total_bytes = total_bytes.saturating_add(meta.len());
+                }
+                files.push(path);
+            }
+            Err(e) => skipped.push(format!("skipped: {e}")),
         }
         if files.len() > MAX_FOLDER_FILES {
             return Err(ImportError::TooManyFiles {
@@ -325,6 +332,14 @@ pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), 
             });
         }
     }
+    if total_bytes > super::MAX_FOLDER_BYTES {
+        return Err(ImportError::FolderTooLarge {
+            path: dir.to_path_buf(),
+            size: total_bytes,
+            limit: super::MAX_FOLDER_BYTES,
+        });
+    }
+    skipped.sort();
     files.sort();
     subfolders.sort();
     let mut texts = Vec::new();
@@ -337,11 +352,22 @@ pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), 
             )
         })
         .collect();
+    warnings.append(&mut skipped);
     let mut first_error = None;
+    let mut read_bytes = 0u64;
     for path in files {
         match super::extension(&path).as_deref() {
             Some("txt") | Some("text") | Some("pdf") => match read_document(&path) {
                 Ok((text, mut w)) => {
+                    // The files may have grown since they were listed.
+                    read_bytes = read_bytes.saturating_add(text.len() as u64);
+                    if read_bytes > super::MAX_FOLDER_BYTES {
+                        return Err(ImportError::FolderTooLarge {
+                            path: dir.to_path_buf(),
+                            size: read_bytes,
+                            limit: super::MAX_FOLDER_BYTES,
+                        });
+                    }
                     warnings.append(&mut w);
                     texts.push(RecordText { origin: path, text });
                 }
@@ -361,7 +387,16 @@ pub(crate) fn read_folder(dir: &Path) -> Result<(Vec<RecordText>, Vec<String>), 
             path: dir.to_path_buf(),
         }));
     }
+    super::check_total_pages(dir, &texts)?;
     Ok((texts, warnings))
+}
+
+/// Whether a file name is one the folder walk reads as a record.
+fn is_record_name(path: &Path) -> bool {
+    matches!(
+        super::extension(path).as_deref(),
+        Some("txt" | "text" | "pdf")
+    )
 }
 
 /// Imports a folder of records as one case.

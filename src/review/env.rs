@@ -51,6 +51,105 @@ impl Clock for FixedClock {
     }
 }
 
+/// The prefix of every temporary file imrdesk writes beside a target (saves,
+/// autosaves, exports, key files). A crash can leave one behind; the next
+/// start removes those older than [`STALE_TEMP_AGE`] ([`clean_stale_temps`]).
+pub const TEMP_PREFIX: &str = ".imrdesk-tmp-";
+
+/// How old a temporary file of ours must be before it counts as stale: far
+/// longer than any write takes, so a write in progress in another window is
+/// never removed under it.
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The settings folder, where the signing key and the trusted-keys file
+/// live: `$IMRDESK_CONFIG_DIR` when set (tests, portable installs), else
+/// `$XDG_CONFIG_HOME/imrdesk`, else `$HOME/.config/imrdesk`.
+pub fn settings_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dir) = var("IMRDESK_CONFIG_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(dir) = var("XDG_CONFIG_HOME") {
+        return Some(PathBuf::from(dir).join("imrdesk"));
+    }
+    var("HOME").map(|home| PathBuf::from(home).join(".config").join("imrdesk"))
+}
+
+/// Removes temporary files of ours ([`TEMP_PREFIX`]) older than
+/// [`STALE_TEMP_AGE`] from `dir`, left by a write that was killed. Returns
+/// how many were removed; unreadable folders are skipped (nothing to clean).
+pub fn clean_stale_temps(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = SystemTime::now();
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(TEMP_PREFIX))
+        .filter(|e| {
+            e.metadata().is_ok_and(|m| {
+                m.is_file()
+                    && m.modified()
+                        .ok()
+                        .and_then(|t| now.duration_since(t).ok())
+                        .is_some_and(|age| age >= STALE_TEMP_AGE)
+            })
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// Replaces `path` with `bytes` atomically: a temp file of ours in the same
+/// folder, flushed, then renamed over the target. The target must be a
+/// regular file or absent (a symlink is followed and its target replaced; a
+/// FIFO, device or socket is refused); an existing file keeps its
+/// permissions. The temp file is removed on every error path (it is deleted
+/// when dropped), and a full disk fails before the rename, so the old file
+/// stays intact.
+pub fn write_atomic_real(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = resolve_target(path)?;
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(&dir)?;
+    if let Some(meta) = &existing {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Where a write to `path` really goes: `path` itself, or the final target
+/// of a symlink (so the link stays a link). Refuses non-regular targets.
+fn resolve_target(path: &Path) -> std::io::Result<PathBuf> {
+    let link = std::fs::symlink_metadata(path);
+    let target = match &link {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).or_else(|_| {
+            // A dangling link: write where it points, relative to its folder.
+            let to = std::fs::read_link(path)?;
+            Ok::<_, std::io::Error>(path.parent().map(|p| p.join(&to)).unwrap_or(to))
+        })?,
+        _ => path.to_path_buf(),
+    };
+    match std::fs::metadata(&target) {
+        Ok(m) if !m.is_file() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}, not a regular file; refusing to replace it",
+                path.display(),
+                crate::ingest::special_kind(m.file_type()).unwrap_or("a folder")
+            ),
+        )),
+        _ => Ok(target),
+    }
+}
+
 /// The few filesystem operations saving and restoring need. Writes are
 /// atomic: a reader sees the old file or the new one, never half of one.
 pub trait FileSystem {
@@ -62,27 +161,19 @@ pub trait FileSystem {
     fn remove(&self, path: &Path) -> std::io::Result<()>;
 }
 
-/// The real filesystem. Atomic writes go through a temporary file in the
-/// same directory (so the rename never crosses filesystems), are flushed to
-/// disk, then renamed over the target.
+/// The real filesystem. Atomic writes go through [`write_atomic_real`]: a
+/// temporary file in the same directory (so the rename never crosses
+/// filesystems), flushed to disk, then renamed over the target.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RealFs;
 
 impl FileSystem for RealFs {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(path)
+        read_regular(path, super::file::MAX_REVIEW_BYTES as u64)
     }
 
     fn write_atomic(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        write_atomic_real(path, bytes)
     }
 
     fn modified(&self, path: &Path) -> Option<SystemTime> {
@@ -91,6 +182,35 @@ impl FileSystem for RealFs {
 
     fn remove(&self, path: &Path) -> std::io::Result<()> {
         std::fs::remove_file(path)
+    }
+}
+
+/// Reads a regular file (symlinks followed) of at most `limit` bytes: the
+/// size is checked from the metadata before reading and the read is bounded.
+/// A FIFO, device, socket or dangling link is an error naming it.
+pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let meta = crate::ingest::regular_file(path).map_err(|e| match e {
+        crate::ingest::ImportError::NotFound { .. } => {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "file not found")
+        }
+        crate::ingest::ImportError::Unreadable { source, .. } => source,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidInput, strip_path(&other)),
+    })?;
+    if meta.len() > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("{} bytes, over the limit of {limit}", meta.len()),
+        ));
+    }
+    crate::ingest::read_bounded(path, limit)
+}
+
+/// An import error's message without its leading "path: " (the caller names the file).
+fn strip_path(e: &crate::ingest::ImportError) -> String {
+    let text = e.to_string();
+    match text.split_once(": ") {
+        Some((_, rest)) => rest.to_string(),
+        None => text,
     }
 }
 

@@ -7,7 +7,8 @@ use serde::Deserialize;
 
 use super::ReviewState;
 use super::env::FileSystem;
-use crate::case::FORMAT_VERSION;
+use super::signature::{self, Verification};
+use super::{REVIEW_FORMAT_VERSION as FORMAT_VERSION, Status};
 
 /// The extension of review files, so the open dialog can filter on it.
 pub const REVIEW_EXTENSION: &str = "imrreview";
@@ -60,10 +61,12 @@ pub enum ReviewFileError {
         supported: u32,
     },
     #[error(
-        "{}: signature does not match — the finalized review was changed after it was signed",
+        "{}: signature does not match — the finalized review was changed after it was signed ({reason})",
         path.display()
     )]
-    SignatureMismatch { path: PathBuf },
+    SignatureMismatch { path: PathBuf, reason: String },
+    #[error("{}: the review is marked finalized but is not complete: {missing}", path.display())]
+    Incomplete { path: PathBuf, missing: String },
     #[error("{}: cannot serialise the review: {message}", path.display())]
     Serialise { path: PathBuf, message: String },
 }
@@ -104,18 +107,50 @@ pub fn from_ron(text: &str, path: &Path) -> Result<ReviewState, ReviewFileError>
         });
     }
     let state: ReviewState = ron::from_str(text).map_err(malformed)?;
-    if !state.signature_valid() {
+    check_finalized(&state, path)?;
+    Ok(state)
+}
+
+/// A finalized review must match its signature and pass the finalize checks
+/// again (every item decided, every rationale present, overrides
+/// explained): a file edited to look finalized is refused, whoever signed it.
+fn check_finalized(state: &ReviewState, path: &Path) -> Result<(), ReviewFileError> {
+    if let Verification::Altered { reason } = signature::check(state) {
         return Err(ReviewFileError::SignatureMismatch {
             path: path.to_path_buf(),
+            reason,
         });
     }
-    Ok(state)
+    if state.status != Status::Finalized {
+        return Ok(());
+    }
+    let signer = state
+        .signature
+        .as_ref()
+        .map(|s| s.reviewer_name.as_str())
+        .unwrap_or_default();
+    let missing = state.missing_for_finalize(signer);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ReviewFileError::Incomplete {
+        path: path.to_path_buf(),
+        missing: missing
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
 }
 
 /// Saves atomically (the old file stays intact until the new one is
 /// complete) and removes the now stale autosave.
 pub fn save(fs: &dyn FileSystem, state: &ReviewState, path: &Path) -> Result<(), ReviewFileError> {
     let text = to_ron(state, path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Temp files a killed save left behind (ours only, by prefix and age).
+        super::env::clean_stale_temps(dir);
+    }
     fs.write_atomic(path, text.as_bytes())
         .map_err(|source| ReviewFileError::Write {
             path: path.to_path_buf(),
@@ -147,9 +182,17 @@ pub fn autosave(
 
 /// Opens a review file.
 pub fn load(fs: &dyn FileSystem, path: &Path) -> Result<ReviewState, ReviewFileError> {
-    let bytes = fs.read(path).map_err(|source| ReviewFileError::Read {
-        path: path.to_path_buf(),
-        source,
+    // The real filesystem checks the size before reading and bounds the read
+    // (see `RealFs::read`); the check here covers every other filesystem.
+    let bytes = fs.read(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::FileTooLarge => ReviewFileError::TooLarge {
+            path: path.to_path_buf(),
+            size: MAX_REVIEW_BYTES + 1,
+        },
+        _ => ReviewFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
     })?;
     if bytes.len() > MAX_REVIEW_BYTES {
         return Err(ReviewFileError::TooLarge {
@@ -160,7 +203,9 @@ pub fn load(fs: &dyn FileSystem, path: &Path) -> Result<ReviewState, ReviewFileE
     let text = String::from_utf8(bytes).map_err(|_| ReviewFileError::NotUtf8 {
         path: path.to_path_buf(),
     })?;
-    from_ron(&text, path)
+    // An editor may have added a byte-order mark; RON does not allow one.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    from_ron(text, path)
 }
 
 /// The autosave of `path`: the same name with `.autosave` appended, in the

@@ -11,6 +11,7 @@
 pub mod env;
 pub mod file;
 pub mod rule;
+pub mod signature;
 pub mod training;
 
 use std::fmt;
@@ -20,9 +21,17 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::assessment::{Analysis, Answer, Decision, ItemAssessment, Suggestion};
-use crate::case::{Case, FORMAT_VERSION, ItemId};
+use crate::case::{Case, ItemId};
 
 pub use env::{Clock, FileSystem, FixedClock, MemoryFs, RealFs, SystemClock};
+pub use signature::{KeyStore, Seal, SignatureError, Signer, Verification};
+
+/// The review file's format version. Version 2 added Ed25519 seals: a
+/// finalized review of version 2 or later without one was tampered with,
+/// while version 1 files carry the older keyless hash (legacy, read-only).
+pub const SEALED_FORMAT_VERSION: u32 = 2;
+/// The newest review format this build writes and reads.
+pub const REVIEW_FORMAT_VERSION: u32 = SEALED_FORMAT_VERSION;
 
 /// How many undo steps are kept; older ones are dropped so a long session
 /// cannot grow memory without bound.
@@ -118,6 +127,25 @@ pub struct Signature {
     pub content_hash: String,
 }
 
+/// A signature an amendment replaced, kept so the new signature covers it
+/// (the chain) and the record shows who signed before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorSignature {
+    pub signature: Signature,
+    #[serde(default)]
+    pub seal: Option<Seal>,
+    pub reopened_at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// Which guideline library a review was decided against: its id and a hash
+/// of its content, so a later reader knows the criteria did not change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryStamp {
+    pub id: String,
+    pub content_hash: String,
+}
+
 /// One line of the audit log: what happened, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -139,6 +167,15 @@ pub struct ReviewState {
     pub items: Vec<ItemReview>,
     pub status: Status,
     pub signature: Option<Signature>,
+    /// The Ed25519 seal of [`Self::signature`] (absent in legacy reviews).
+    #[serde(default)]
+    pub seal: Option<Seal>,
+    /// Signatures replaced by amendments, oldest first; each new signature covers them.
+    #[serde(default)]
+    pub prior_signatures: Vec<PriorSignature>,
+    /// The guideline library the review was decided against, when known.
+    #[serde(default)]
+    pub library: Option<LibraryStamp>,
     /// Append-only; undo adds an entry rather than removing one.
     pub audit: Vec<AuditEntry>,
     /// The clinical case summary the letter prints, drafted from the records
@@ -191,10 +228,12 @@ pub enum Command {
         item: ItemId,
         overwrite_edits: bool,
     },
-    /// Check and sign; refused with the list of what is missing.
+    /// Check and sign with the unlocked key; refused with the list of what
+    /// is missing.
     Finalize {
         reviewer_name: String,
         credentials: String,
+        signer: Signer,
     },
     /// Reopen a finalized review; the reason goes into the audit log.
     Amend {
@@ -250,6 +289,26 @@ pub enum Refusal {
     NothingToUndo,
     #[error("nothing to redo")]
     NothingToRedo,
+}
+
+/// " (signed by X on …, key F, signature S…)" for the amendment's log entry.
+fn describe_prior(p: &PriorSignature) -> String {
+    let key = p
+        .seal
+        .as_ref()
+        .map(|s| {
+            let fp = signature::unhex_fingerprint(&s.public_key);
+            format!(
+                ", key {fp}, signature {}",
+                s.signature.get(..16).unwrap_or(&s.signature)
+            )
+        })
+        .unwrap_or_else(|| ", legacy keyless signature".to_string());
+    format!(
+        " (replaces the signature by {} of {} UTC{key})",
+        p.signature.reviewer_name,
+        p.signature.signed_at.format("%Y-%m-%d %H:%M")
+    )
 }
 
 fn list(missing: &[Missing]) -> String {
@@ -345,13 +404,16 @@ impl ReviewState {
             .collect();
         let summary = crate::engine::summary::draft_summary(&case, &analysis);
         ReviewState {
-            format_version: FORMAT_VERSION,
+            format_version: REVIEW_FORMAT_VERSION,
             mode: Mode::Review,
             case,
             analysis,
             items,
             status: Status::Draft,
             signature: None,
+            seal: None,
+            prior_signatures: Vec::new(),
+            library: None,
             audit: Vec::new(),
             summary,
             history: History::default(),
@@ -523,10 +585,69 @@ impl ReviewState {
         missing
     }
 
-    /// SHA-256 (hex) of the case, the analysis, the reviewer's work and the
-    /// signer, serialised canonically (compact RON, fields in declaration
-    /// order, no maps), so the same content always hashes the same.
+    /// SHA-256 (hex) of everything the letter and the record rest on,
+    /// serialised canonically (see [`Self::canonical_bytes`]): what the
+    /// Ed25519 seal signs.
     pub fn content_hash(
+        &self,
+        reviewer_name: &str,
+        credentials: &str,
+        signed_at: DateTime<Utc>,
+    ) -> String {
+        let bytes = self.canonical_bytes(reviewer_name, credentials, signed_at);
+        signature::hex(&Sha256::digest(&bytes))
+    }
+
+    /// The canonical serialisation a signature covers: compact RON, fields in
+    /// declaration order, no maps, so the same content always gives the same
+    /// bytes. It holds the case, the analysis, the mode, every answer,
+    /// override reason, decision, rationale and note, the case summary the
+    /// letter prints, the whole audit log,
+    /// the signatures an amendment replaced (the chain), the guideline
+    /// library stamp, the format version and the signer.
+    pub fn canonical_bytes(
+        &self,
+        reviewer_name: &str,
+        credentials: &str,
+        signed_at: DateTime<Utc>,
+    ) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Signed<'a> {
+            format_version: u32,
+            mode: Mode,
+            case: &'a Case,
+            analysis: &'a Analysis,
+            items: &'a [ItemReview],
+            summary: &'a str,
+            audit: &'a [AuditEntry],
+            prior_signatures: &'a [PriorSignature],
+            library: &'a Option<LibraryStamp>,
+            reviewer_name: &'a str,
+            credentials: &'a str,
+            signed_at: DateTime<Utc>,
+        }
+        let content = Signed {
+            format_version: self.format_version,
+            mode: self.mode,
+            case: &self.case,
+            analysis: &self.analysis,
+            items: &self.items,
+            summary: &self.summary,
+            audit: &self.audit,
+            prior_signatures: &self.prior_signatures,
+            library: &self.library,
+            reviewer_name,
+            credentials,
+            signed_at,
+        };
+        // Serialising plain data into a String cannot fail; should it ever,
+        // the empty text hashes to a value no real review matches.
+        ron::to_string(&content).unwrap_or_default().into_bytes()
+    }
+
+    /// The keyless hash of format-1 reviews (case, analysis, items, signer),
+    /// kept only to recognise legacy reviews; it proves nothing about who signed.
+    pub fn legacy_content_hash(
         &self,
         reviewer_name: &str,
         credentials: &str,
@@ -552,23 +673,22 @@ impl ReviewState {
             credentials,
             signed_at,
         };
-        // Serialising plain data into a String cannot fail; should it ever,
-        // the empty text hashes to a value no real review matches.
         let text = ron::to_string(&content).unwrap_or_default();
-        let digest = Sha256::digest(text.as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        signature::hex(&Sha256::digest(text.as_bytes()))
     }
 
-    /// Whether a finalized review's signature matches its content. A draft
-    /// has nothing to verify and passes.
+    /// Whether a finalized review's signature matches its content (Ed25519,
+    /// or a legacy keyless hash). A draft has nothing to verify and passes.
+    /// Trust in the signer is a separate question: [`KeyStore::verify`].
     pub fn signature_valid(&self) -> bool {
-        match (&self.signature, self.status) {
-            (Some(sig), Status::Finalized) => {
-                self.content_hash(&sig.reviewer_name, &sig.credentials, sig.signed_at)
-                    == sig.content_hash
-            }
-            (None, Status::Finalized) => false,
-            _ => true,
+        signature::check(self).is_acceptable()
+    }
+
+    /// Records the guideline library the review is decided against; covered
+    /// by the signature from then on.
+    pub fn set_library(&mut self, stamp: Option<LibraryStamp>) {
+        if !self.is_read_only() {
+            self.library = stamp;
         }
     }
 
@@ -597,26 +717,15 @@ impl ReviewState {
             Command::Finalize {
                 reviewer_name,
                 credentials,
+                signer,
             } => {
-                let missing = self.missing_for_finalize(&reviewer_name);
-                if !missing.is_empty() {
-                    return Err(Refusal::Incomplete(missing));
-                }
-                let at = clock.now();
-                let hash = self.content_hash(&reviewer_name, &credentials, at);
-                let action = format!(
-                    "Finalized and signed by {reviewer_name} (hash {})",
-                    hash.get(..12).unwrap_or(&hash)
-                );
-                self.signature = Some(Signature {
-                    reviewer_name,
-                    credentials,
-                    signed_at: at,
-                    content_hash: hash,
-                });
-                self.status = Status::Finalized;
-                self.history = History::default();
-                action
+                self.finalize(reviewer_name, credentials, &signer, clock)?;
+                // The audit entry is part of the signed content, already written.
+                return Ok(self
+                    .audit
+                    .last()
+                    .map(|a| a.action.clone())
+                    .unwrap_or_default());
             }
             Command::Amend { reason } => {
                 if self.status != Status::Finalized {
@@ -625,10 +734,18 @@ impl ReviewState {
                 if reason.trim().is_empty() {
                     return Err(Refusal::AmendReasonRequired);
                 }
+                let at = clock.now();
+                let prior = self.signature.take().map(|signature| PriorSignature {
+                    signature,
+                    seal: self.seal.take(),
+                    reopened_at: at,
+                    reason: reason.trim().to_string(),
+                });
+                let by = prior.as_ref().map(describe_prior).unwrap_or_default();
+                self.prior_signatures.extend(prior);
                 self.status = Status::Amended;
-                self.signature = None;
                 self.history = History::default();
-                format!("Reopened for amendment: {}", reason.trim())
+                format!("Reopened for amendment: {}{by}", reason.trim())
             }
             edit => {
                 let (label, coalesce) = self.check_edit(&edit)?;
@@ -654,6 +771,51 @@ impl ReviewState {
             action: action.clone(),
         });
         Ok(action)
+    }
+
+    /// Checks, writes the audit entry, then signs everything including it.
+    fn finalize(
+        &mut self,
+        reviewer_name: String,
+        credentials: String,
+        signer: &Signer,
+        clock: &dyn Clock,
+    ) -> Result<(), Refusal> {
+        let missing = self.missing_for_finalize(&reviewer_name);
+        if !missing.is_empty() {
+            return Err(Refusal::Incomplete(missing));
+        }
+        let at = clock.now();
+        let chained = self
+            .prior_signatures
+            .last()
+            .and_then(|p| p.seal.as_ref())
+            .map(|s| {
+                format!(
+                    "; amends the signature {}",
+                    s.signature.get(..16).unwrap_or(&s.signature)
+                )
+            })
+            .unwrap_or_default();
+        self.format_version = self.format_version.max(REVIEW_FORMAT_VERSION);
+        self.audit.push(AuditEntry {
+            at,
+            action: format!(
+                "Finalized and signed by {reviewer_name} (key {}{chained})",
+                signer.fingerprint()
+            ),
+        });
+        let hash = self.content_hash(&reviewer_name, &credentials, at);
+        self.seal = Some(signer.seal(&hash));
+        self.signature = Some(Signature {
+            reviewer_name,
+            credentials,
+            signed_at: at,
+            content_hash: hash,
+        });
+        self.status = Status::Finalized;
+        self.history = History::default();
+        Ok(())
     }
 
     /// Validates an edit and describes it; the state is not touched. The

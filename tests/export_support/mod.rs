@@ -306,6 +306,7 @@ pub fn decide_and_sign(state: &mut ReviewState, items: &[u32], clock: &dyn Clock
             Command::Finalize {
                 reviewer_name: "Dr. Invented Reviewer".into(),
                 credentials: "MD".into(),
+                signer: imrdesk::review::Signer::generate().unwrap(),
             },
             clock,
         )

@@ -157,3 +157,17 @@ impl egui::DroppedFile for Dropped {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }
+
+/// Signs the open review as the finalize dialog's Sign button does, then
+/// answers the passphrase step with a key that lives only in memory, so a
+/// test never touches a real signing key.
+#[allow(dead_code)]
+pub fn sign_in_memory(ws: &mut imrdesk::app::Workstation) {
+    ws.handle(imrdesk::app::Action::Sign);
+    assert!(
+        matches!(ws.modal, Some(imrdesk::app::Modal::Sign { .. })),
+        "Sign asks for the passphrase"
+    );
+    ws.modal = None;
+    ws.finalize_with(imrdesk::review::Signer::generate().expect("signing key"));
+}
