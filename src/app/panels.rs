@@ -368,22 +368,41 @@ pub fn welcome(ui: &mut egui::Ui, _ws: &Workstation, actions: &mut Vec<Action>) 
 /// once per case (see `OpenCase::summary_facts`).
 pub fn summary_fact_lists(facts: &[Fact]) -> Vec<(&'static str, Vec<String>)> {
     const MAX: usize = 12;
-    let sections = [
-        ("Diagnoses", FactKind::Diagnosis),
-        ("Surgeries", FactKind::Surgery),
-        ("Imaging and studies", FactKind::Imaging),
-        ("Current complaints", FactKind::Symptom),
-        ("Examination", FactKind::ExamFinding),
-        ("Medications", FactKind::Medication),
-        ("Therapy and injections", FactKind::Therapy),
-        ("Work status", FactKind::WorkStatus),
+    // A requested or planned medication is not a current one: it is listed
+    // on its own line, marked as such.
+    let planned = |f: &Fact| {
+        f.subject == crate::fact::Subject::Patient
+            && f.certainty == crate::fact::Certainty::Hypothetical
+    };
+    let sections: [(&'static str, FactKind, bool); 9] = [
+        ("Diagnoses", FactKind::Diagnosis, false),
+        ("Surgeries", FactKind::Surgery, false),
+        ("Imaging and studies", FactKind::Imaging, false),
+        ("Current complaints", FactKind::Symptom, false),
+        ("Examination", FactKind::ExamFinding, false),
+        ("Medications", FactKind::Medication, false),
+        (
+            "Medications requested or planned",
+            FactKind::Medication,
+            true,
+        ),
+        ("Therapy and injections", FactKind::Therapy, false),
+        ("Work status", FactKind::WorkStatus, false),
     ];
     sections
         .iter()
-        .map(|(title, kind)| {
+        .map(|(title, kind, requested)| {
             let mut seen = std::collections::BTreeSet::new();
             let mut out = Vec::new();
-            for f in facts.iter().filter(|f| f.kind == *kind && f.is_positive()) {
+            let wanted = |f: &&Fact| {
+                f.kind == *kind
+                    && if *requested {
+                        planned(f)
+                    } else {
+                        f.is_positive()
+                    }
+            };
+            for f in facts.iter().filter(wanted) {
                 let name = describe_fact(f);
                 if seen.insert(name.clone()) {
                     out.push(name);
@@ -1477,5 +1496,41 @@ mod tests {
         assert_eq!(overdue_text(45), "45 days overdue");
         assert_eq!(overdue_text(95), "overdue by 3 months");
         assert_eq!(overdue_text(3640), "overdue by 9 years");
+    }
+
+    #[test]
+    fn requested_medications_are_listed_as_requested_not_current() {
+        use super::summary_fact_lists;
+        use crate::case::DocId;
+        use crate::fact::{Certainty, Fact, FactKind, Span, Subject};
+        let med = |concept: &str, certainty| Fact {
+            kind: FactKind::Medication,
+            concept: concept.to_string(),
+            doc: DocId(0),
+            span: Span::new(0, 1),
+            sentence: Span::new(0, 1),
+            certainty,
+            subject: Subject::Patient,
+            date: None,
+            region: None,
+            side: None,
+            value: None,
+            detail: None,
+        };
+        let lists = summary_fact_lists(&[
+            med("naproxen", Certainty::Affirmed),
+            med("tramadol", Certainty::Hypothetical),
+        ]);
+        let find = |t: &str| {
+            lists
+                .iter()
+                .find(|(title, _)| *title == t)
+                .map(|(_, l)| l.clone())
+        };
+        assert_eq!(find("Medications"), Some(vec!["naproxen".to_string()]));
+        assert_eq!(
+            find("Medications requested or planned"),
+            Some(vec!["tramadol".to_string()])
+        );
     }
 }

@@ -213,9 +213,13 @@ impl Context<'_> {
     }
 
     /// A fact as evidence, scoped by its own region and side, else by its
-    /// sentence's.
+    /// sentence's; none from a heading.
     fn found_fact(&self, f: &Fact) -> Option<Found> {
         let sentence = self.sentences.at(f.doc, f.sentence);
+        // A heading names a section ("URINE DRUG SCREEN"); it is no evidence.
+        if sentence.is_some_and(|s| s.heading) {
+            return None;
+        }
         let regions: Vec<BodyRegion> = match f.region {
             Some(r) => vec![r],
             None => sentence
