@@ -242,7 +242,7 @@ fn upper_first(text: &str) -> String {
 
 /// A document kind as it reads mid-sentence: "progress report (PR-2)",
 /// with acronyms kept.
-fn kind_mid_sentence(label: &str) -> String {
+pub(super) fn kind_mid_sentence(label: &str) -> String {
     label
         .split(' ')
         .map(|word| {

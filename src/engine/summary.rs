@@ -9,6 +9,7 @@
 
 use chrono::NaiveDate;
 
+use super::rationale::kind_mid_sentence;
 use crate::assessment::Analysis;
 use crate::case::{Case, Document, DocumentKind};
 use crate::fact::{Fact, FactKind};
@@ -482,21 +483,6 @@ pub fn title_case(title: &str) -> String {
                     .unwrap_or_default()
             } else {
                 w.to_lowercase()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A document kind as it reads mid-sentence, acronyms kept.
-fn kind_mid_sentence(label: &str) -> String {
-    label
-        .split(' ')
-        .map(|word| {
-            if word.chars().skip(1).any(char::is_uppercase) {
-                word.to_string()
-            } else {
-                word.to_lowercase()
             }
         })
         .collect::<Vec<_>>()
