@@ -198,8 +198,8 @@ use regex::Regex;
 use crate::case::{Case, DisputedItem};
 use crate::drug::{self, Drug, contains_word};
 
-fn any_word(hay: &str, needles: &[&str]) -> bool {
-    needles.iter().any(|n| contains_word(hay, n))
+fn any_word<S: AsRef<str>>(hay: &str, needles: &[S]) -> bool {
+    needles.iter().any(|n| contains_word(hay, n.as_ref()))
 }
 
 fn re(pattern: &str) -> Regex {
@@ -281,308 +281,55 @@ fn normalise(text: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-const ASSOCIATED: &[&str] = &[
-    "associated surgical service",
-    "assistant surgeon",
-    "surgical assistant",
-    "pre-op",
-    "preop",
-    "pre-operative",
-    "preoperative",
-    "medical clearance",
-];
-const FCE: &[&str] = &["functional capacity", "fce"];
-const UDT: &[&str] = &[
-    "urine drug",
-    "urine test",
-    "urine toxicology",
-    "drug screen",
-    "drug test",
-    "drug testing",
-    "uds",
-    "udt",
-    "toxicology",
-];
-const GYM: &[&str] = &["gym", "health club", "ymca", "pool membership"];
-const TRANSPORT: &[&str] = &["transportation", "transport", "taxi", "mileage"];
-const HOME_HEALTH: &[&str] = &[
-    "home health",
-    "home care",
-    "home attendant",
-    "caregiver",
-    "housekeeping",
-    "home assistance",
-    "homemaker",
-    "in-home",
-    "nursing facility",
-    "skilled nursing",
-    "home aide",
-    "health aide",
-    "aide",
-    "rn",
-    "nurse",
-    "nursing",
-    "wound care",
-];
-const ELECTRODX: &[&str] = &[
-    "emg",
-    "ncv",
-    "ncs",
-    "ssep",
-    "electromyography",
-    "electromyogram",
-    "nerve conduction",
-    "electrodiagnostic",
-];
-const IMAGING: &[&str] = &[
-    "mri",
-    "mra",
-    "magnetic resonance",
-    "ct",
-    "cat scan",
-    "ct scan",
-    "computed tomography",
-    "x-ray",
-    "x-rays",
-    "xray",
-    "xrays",
-    "x ray",
-    "radiograph",
-    "radiographs",
-    "bone scan",
-    "arthrogram",
-    "myelogram",
-    "dexa",
-    "imaging",
-    "sonogram",
-    "diagnostic ultrasound",
-];
-const INJECTION: &[&str] = &[
-    "injection",
-    "injections",
-    "epidural",
-    "esi",
-    "nerve block",
-    "block",
-    "blocks",
-    "medial branch",
-    "facet",
-    "rhizotomy",
-    "radiofrequency",
-    "ablation",
-    "trigger point",
-    "prp",
-    "platelet-rich",
-    "platelet rich",
-    "viscosupplementation",
-    "synvisc",
-    "orthovisc",
-    "euflexxa",
-    "cortisone",
-    "neurolytic",
-    "botox",
-];
-const CONSULT: &[&str] = &[
-    "consultation",
-    "consult",
-    "referral",
-    "refer",
-    "office visit",
-    "follow-up",
-    "follow up",
-    "followup",
-    "visit",
-    "visits",
-    "initial exam",
-    "re-exam",
-    "reexam",
-    "re-evaluation",
-    "evaluation and treatment",
-    "eval and treatment",
-    "eval",
-    "evaluation",
-    "exam",
-    "toc",
-    "transfer of care",
-    "medication management",
-    "specialist",
-    "pain management",
-    "psychiatrist",
-    "psychologist",
-    "psychological",
-    "psychiatric",
-    "neurologist",
-    "orthopedist",
-    "surgeon",
-];
-const SURGERY: &[&str] = &[
-    "surgery",
-    "surgical",
-    "arthroscopy",
-    "arthroscopic",
-    "repair",
-    "release",
-    "fusion",
-    "decompression",
-    "laminectomy",
-    "laminotomy",
-    "discectomy",
-    "microdiscectomy",
-    "foraminotomy",
-    "meniscectomy",
-    "chondroplasty",
-    "synovectomy",
-    "acromioplasty",
-    "arthroplasty",
-    "replacement",
-    "reconstruction",
-    "debridement",
-    "excision",
-    "tenodesis",
-    "tenotomy",
-    "neuroplasty",
-    "osteotomy",
-    "orif",
-    "open reduction",
-    "capsulotomy",
-    "manipulation under anesthesia",
-    "tenolysis",
-    "neurolysis",
-    "transposition",
-    "fasciotomy",
-    "spinal cord stimulator",
-    "kyphoplasty",
-    "vertebroplasty",
-];
-const ACUPUNCTURE: &[&str] = &["acupuncture", "electroacupuncture", "electro-acupuncture"];
-const CHIRO: &[&str] = &[
-    "chiropractic",
-    "chiropractor",
-    "chiro",
-    "manipulation",
-    "manipulative",
-    "manual therapy",
-    "cmt",
-    "osteopathic",
-    "adjustment",
-    "adjustments",
-];
-const PHYSIO: &[&str] = &[
-    "physical therapy",
-    "physiotherapy",
-    "pt",
-    "occupational therapy",
-    "ot",
-    "pt/ot",
-    "therapeutic exercise",
-    "therapeutic exercises",
-    "aquatic therapy",
-    "aqua therapy",
-    "pool therapy",
-    "work hardening",
-    "work conditioning",
-    "functional restoration",
-    "rehabilitation",
-    "therapy sessions",
-    "therapy visits",
-    "hand therapy",
-];
-const PASSIVE: &[&str] = &[
-    "tens",
-    "electrical stimulation",
-    "electrical muscle stimulation",
-    "e-stim",
-    "estim",
-    "ems",
-    "interferential",
-    "h-wave",
-    "ultrasound",
-    "infrared",
-    "laser",
-    "shockwave",
-    "eswt",
-    "biofeedback",
-    "traction",
-    "massage",
-    "paraffin",
-    "diathermy",
-    "iontophoresis",
-    "hot/cold",
-    "heat therapy",
-    "cold therapy",
-    "moist heat",
-    "cryotherapy",
-    "modalities",
-];
-const DME: &[&str] = &[
-    "brace",
-    "braces",
-    "support",
-    "pillow",
-    "wheelchair",
-    "commode",
-    "chair",
-    "walker",
-    "cane",
-    "crutches",
-    "orthotic",
-    "orthotics",
-    "insoles",
-    "splint",
-    "collar",
-    "bed",
-    "mattress",
-    "cushion",
-    "sling",
-    "ultrasling",
-    "unit",
-    "rental",
-    "purchase",
-    "dme",
-    "durable medical equipment",
-    "hearing aids",
-    "hearing aid",
-    "wrap",
-    "wraps",
-    "pad",
-    "workstation",
-    "gloves",
-    "wipes",
-    "scooter",
-    "stimulator",
-    "ice pack",
-    "heating pad",
-    "equipment",
-    "kit",
-];
-const TOPICAL_FORM: &[&str] = &[
-    "cream",
-    "ointment",
-    "gel",
-    "patch",
-    "patches",
-    "topical",
-    "transdermal",
-    "lotion",
-    "compound",
-    "compounded",
-    "spray",
-    "roll-on",
-    "liniment",
-];
-const ORAL_SUSPENSION: &[&str] = &["oral suspension", "suspension", "oral solution"];
+/// The request vocabularies, data in `assets/lexicon/requests.ron`: each
+/// list is the words that put an item in one category (see `categorise`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestWords {
+    pub associated: Vec<String>,
+    pub fce: Vec<String>,
+    pub udt: Vec<String>,
+    pub gym: Vec<String>,
+    pub transport: Vec<String>,
+    pub home_health: Vec<String>,
+    pub electrodx: Vec<String>,
+    pub imaging: Vec<String>,
+    pub injection: Vec<String>,
+    pub consult: Vec<String>,
+    pub surgery: Vec<String>,
+    pub acupuncture: Vec<String>,
+    pub chiro: Vec<String>,
+    pub physio: Vec<String>,
+    pub passive: Vec<String>,
+    pub dme: Vec<String>,
+    pub topical_form: Vec<String>,
+    pub oral_suspension: Vec<String>,
+    /// Words that make an item naming an operation a visit, not surgery.
+    pub not_surgery: Vec<String>,
+}
+
+static REQUESTS_RON: &str = include_str!("../assets/lexicon/requests.ron");
+
+/// Parsed once. The table is a built-in asset checked by the unit tests, so
+/// a parse failure is a build defect, not a user error.
+static WORDS: LazyLock<RequestWords> =
+    LazyLock::new(|| ron::from_str(REQUESTS_RON).unwrap_or_default());
+
+fn words() -> &'static RequestWords {
+    &WORDS
+}
 
 /// Chooses the category. Order matters: the most specific signals first, so
 /// "physical therapy evaluation" is therapy and "post-op Norco" is a medication
 /// of an associated service only when it depends on a surgery.
 fn categorise(t: &str, drug: Option<&Drug>, has_parent: bool) -> Category {
-    if any_word(t, FCE) {
+    if any_word(t, &words().fce) {
         return Category::FunctionalCapacityEvaluation;
     }
-    if any_word(t, UDT) {
+    if any_word(t, &words().udt) {
         return Category::UrineDrugTesting;
     }
-    if has_parent || any_word(t, ASSOCIATED) {
+    if has_parent || any_word(t, &words().associated) {
         return Category::AssociatedSurgicalService;
     }
     if any_word(t, &["injection", "injections", "injected"]) && !contains_word(t, "oral") {
@@ -591,46 +338,47 @@ fn categorise(t: &str, drug: Option<&Drug>, has_parent: bool) -> Category {
     if let Some(class) = medication_class(t, drug) {
         return class;
     }
-    if any_word(t, GYM) {
+    if any_word(t, &words().gym) {
         return Category::Gym;
     }
-    if any_word(t, TRANSPORT) {
+    if any_word(t, &words().transport) {
         return Category::Transportation;
     }
-    if any_word(t, HOME_HEALTH) {
+    if any_word(t, &words().home_health) {
         return Category::HomeHealth;
     }
-    if any_word(t, ELECTRODX) {
+    if any_word(t, &words().electrodx) {
         return Category::Electrodiagnostics;
     }
-    if any_word(t, ACUPUNCTURE) {
+    if any_word(t, &words().acupuncture) {
         return Category::Acupuncture;
     }
-    if any_word(t, IMAGING) && !is_therapeutic_ultrasound(t) {
+    if any_word(t, &words().imaging) && !is_therapeutic_ultrasound(t) {
         return Category::Imaging;
     }
-    if any_word(t, INJECTION) {
+    if any_word(t, &words().injection) {
         return Category::Injection;
     }
-    if (any_word(t, CHIRO) || t.contains("chiro")) && !t.contains("under anesthesia") {
+    if (any_word(t, &words().chiro) || t.contains("chiro")) && !t.contains("under anesthesia") {
         return Category::Chiropractic;
     }
-    if any_word(t, PHYSIO) || t.contains("physical therap") {
+    if any_word(t, &words().physio) || t.contains("physical therap") {
         return Category::PhysicalTherapy;
     }
     if any_word(t, &["tens", "tens unit", "interferential", "h-wave"]) {
         return Category::PassiveModality;
     }
-    if any_word(t, SURGERY) && !any_word(t, &["surgeon", "consult", "consultation", "eval"]) {
+    if any_word(t, &words().surgery) && !any_word(t, &words().not_surgery) {
         return Category::Surgery;
     }
-    if any_word(t, CONSULT) {
+    if any_word(t, &words().consult) {
         return Category::OfficeVisit;
     }
-    if any_word(t, PASSIVE) && !any_word(t, &["unit", "rental", "purchase", "wrap", "pad"]) {
+    if any_word(t, &words().passive) && !any_word(t, &["unit", "rental", "purchase", "wrap", "pad"])
+    {
         return Category::PassiveModality;
     }
-    if any_word(t, DME) || any_word(t, PASSIVE) {
+    if any_word(t, &words().dme) || any_word(t, &words().passive) {
         return Category::DurableMedicalEquipment;
     }
     Category::Other
@@ -639,14 +387,15 @@ fn categorise(t: &str, drug: Option<&Drug>, has_parent: bool) -> Category {
 /// The medication category, when the text names a drug (or a dosage form of one).
 fn medication_class(t: &str, drug: Option<&Drug>) -> Option<Category> {
     let drug = drug?;
-    if drug.category == Category::CompoundedOral || any_word(t, ORAL_SUSPENSION) {
+    if drug.category == Category::CompoundedOral || any_word(t, &words().oral_suspension) {
         return Some(Category::CompoundedOral);
     }
     // A strength in percent is a topical preparation (gels, creams, patches).
     let percent = STRENGTH
         .captures_iter(t)
         .any(|c| c.get(2).is_some_and(|u| u.as_str() == "%"));
-    if drug.category == Category::TopicalAnalgesic || any_word(t, TOPICAL_FORM) || percent {
+    if drug.category == Category::TopicalAnalgesic || any_word(t, &words().topical_form) || percent
+    {
         return Some(Category::TopicalAnalgesic);
     }
     Some(drug.category)
@@ -1206,6 +955,32 @@ mod tests {
 
     fn p(text: &str) -> Request {
         parse(&item(text))
+    }
+
+    #[test]
+    fn request_words_parse() {
+        let w: RequestWords = ron::from_str(REQUESTS_RON).expect("requests.ron parses");
+        assert!(w.surgery.len() > 20 && !w.not_surgery.is_empty());
+        for n in w.surgery.iter().chain(&w.physio).chain(&w.consult) {
+            assert_eq!(n, &n.to_lowercase(), "lower case: {n}");
+        }
+    }
+
+    #[test]
+    fn procedure_words_are_read_with_their_object() {
+        assert_eq!(
+            p("Myofascial release x6 to the lumbar spine").category,
+            Category::Chiropractic
+        );
+        assert_eq!(p("Right carpal tunnel release").category, Category::Surgery);
+        assert_eq!(
+            p("Consultation with a spine surgeon").category,
+            Category::OfficeVisit
+        );
+        assert_eq!(
+            p("Orthopedic surgeon evaluation for the left knee").category,
+            Category::OfficeVisit
+        );
     }
 
     #[test]
