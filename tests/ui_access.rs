@@ -133,7 +133,7 @@ fn the_promised_shortcuts_are_bound() {
         Shortcut::TogglePresentation,
     ] {
         assert!(
-            shortcuts::TABLE.iter().any(|(x, ..)| *x == s),
+            shortcuts::TABLE.iter().any(|b| b.command == s),
             "{s:?} has a key"
         );
     }

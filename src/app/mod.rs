@@ -435,6 +435,15 @@ pub struct Workstation {
     last_autosave: Option<DateTime<Utc>>,
     /// The last-shown size of the egui font scale, to detect theme changes.
     pending: Vec<Action>,
+    /// The command palette (Ctrl+K), while open.
+    pub palette: Option<Palette>,
+}
+
+/// The command palette's state: what was typed and which match is chosen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Palette {
+    pub query: String,
+    pub selected: usize,
 }
 
 impl Workstation {
@@ -469,6 +478,7 @@ impl Workstation {
             theme,
             last_autosave: None,
             pending: Vec::new(),
+            palette: None,
         }
     }
 
@@ -664,7 +674,7 @@ impl Workstation {
             self.applied_theme = Some((kind, self.presentation));
         }
         let mut actions = std::mem::take(&mut self.pending);
-        if self.modal.is_none() {
+        if self.modal.is_none() && self.palette.is_none() {
             actions.extend(shortcuts::pressed(&ctx).into_iter().map(Action::Shortcut));
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -726,6 +736,14 @@ impl Workstation {
             }
         });
         panels::modal(&ctx, self, &mut actions);
+        if let Some(palette) = &mut self.palette
+            && let Some(done) = panels::palette(&ctx, palette)
+        {
+            self.palette = None;
+            if let Some(command) = done {
+                actions.push(Action::Shortcut(command));
+            }
+        }
         if !actions.is_empty() {
             // What the actions change is drawn on the next frame.
             ctx.request_repaint();
@@ -1451,6 +1469,33 @@ impl Workstation {
                 }
                 self.layout_focus(Pane::Timeline);
             }
+            Shortcut::DecideCertify | Shortcut::DecideNotCertify => {
+                let decision = if s == Shortcut::DecideCertify {
+                    crate::assessment::Decision::MedicallyNecessary
+                } else {
+                    crate::assessment::Decision::NotMedicallyNecessary
+                };
+                if let Some(item) = self.open.as_ref().and_then(OpenCase::item_id) {
+                    self.handle(Action::Review(Command::Decide {
+                        item,
+                        decision: Some(decision),
+                    }));
+                }
+            }
+            Shortcut::Finalize => self.handle(Action::Finalize),
+            Shortcut::Reveal => {
+                if self
+                    .open
+                    .as_ref()
+                    .is_some_and(|o| o.review.mode == Mode::Training)
+                {
+                    self.handle(Action::Reveal);
+                } else {
+                    self.info("Reveal is for training mode (Ctrl+Shift+T starts an exercise)");
+                }
+            }
+            Shortcut::CommandPalette => self.palette = Some(Palette::default()),
+            Shortcut::Focus(p) => self.handle(Action::FocusPane(p)),
             Shortcut::ToggleTraining => self.toggle_training(),
             Shortcut::TogglePresentation => self.presentation = !self.presentation,
         }

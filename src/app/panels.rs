@@ -24,7 +24,11 @@ fn shortcut_entry(
     actions: &mut Vec<Action>,
 ) {
     let button = egui::Button::new(label).shortcut_text(shortcuts::label(ctx, shortcut));
-    if ui.add_enabled(enabled, button).clicked() {
+    if ui
+        .add_enabled(enabled, button)
+        .on_hover_text(shortcut.tooltip())
+        .clicked()
+    {
         actions.push(Action::Shortcut(shortcut));
     }
 }
@@ -141,9 +145,10 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
             egui::Grid::new("shortcut-help")
                 .striped(true)
                 .show(ui, |ui| {
-                    for (_, keys, _, text) in shortcuts::TABLE {
-                        ui.label(ctx.format_shortcut(keys));
-                        ui.label(*text);
+                    for b in shortcuts::TABLE {
+                        ui.label(ctx.format_shortcut(&b.keys));
+                        ui.label(b.command.text())
+                            .on_hover_text(b.command.tooltip());
                         ui.end_row();
                     }
                 });
@@ -159,20 +164,14 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
         };
         if ui
             .add(egui::Button::new(label).selected(training))
-            .on_hover_text(format!(
-                "Hide the engine's suggestions and the expert's decisions ({})",
-                sc(Shortcut::ToggleTraining)
-            ))
+            .on_hover_text(shortcuts::hint(&ctx, Shortcut::ToggleTraining))
             .clicked()
         {
             actions.push(Action::Shortcut(Shortcut::ToggleTraining));
         }
         if ui
             .add(egui::Button::new("Presentation").selected(ws.presentation))
-            .on_hover_text(format!(
-                "Large type, high contrast, one panel ({})",
-                sc(Shortcut::TogglePresentation)
-            ))
+            .on_hover_text(shortcuts::hint(&ctx, Shortcut::TogglePresentation))
             .clicked()
         {
             actions.push(Action::Shortcut(Shortcut::TogglePresentation));
@@ -630,7 +629,7 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
     };
     let read_only = review.is_read_only();
     egui::ScrollArea::vertical()
-        .id_salt("checklist-scroll")
+        .id_salt(("checklist-scroll", open.selected_item))
         .auto_shrink([false, false])
         .show(ui, |ui| {
             // Request.
@@ -907,7 +906,7 @@ pub fn decision(
         return;
     };
     let read_only = review.is_read_only();
-    egui::ScrollArea::vertical().id_salt("decision-scroll").auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::vertical().id_salt(("decision-scroll", open.selected_item)).auto_shrink([false, false]).show(ui, |ui| {
         let suggestion = if hide { None } else { review.current_suggestion(id) };
         if let Some(s) = &suggestion {
             ui.label(format!("Suggested: {}", s.decision.label()));
@@ -1533,4 +1532,73 @@ mod tests {
             Some(vec!["tramadol".to_string()])
         );
     }
+}
+
+/// The command palette (Ctrl+K): type part of a command's name, pick with
+/// the arrow keys, run with Enter, leave with Escape. `None` while it stays
+/// open; `Some(None)` when dismissed; `Some(Some(command))` to run one.
+pub fn palette(ctx: &egui::Context, palette: &mut super::Palette) -> Option<Option<Shortcut>> {
+    let matches = shortcuts::palette_matches(&palette.query);
+    let (up, down, enter, escape) = ctx.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+        )
+    });
+    if escape {
+        return Some(None);
+    }
+    if down && palette.selected + 1 < matches.len() {
+        palette.selected += 1;
+    }
+    if up {
+        palette.selected = palette.selected.saturating_sub(1);
+    }
+    palette.selected = palette.selected.min(matches.len().saturating_sub(1));
+    if enter {
+        return Some(matches.get(palette.selected).copied());
+    }
+    let mut chosen = None;
+    let response = egui::Modal::new(egui::Id::unique("command-palette")).show(ctx, |ui| {
+        ui.set_width(480.0);
+        ui.label(RichText::new("Command palette").strong());
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut palette.query)
+                .hint_text("Type a command…")
+                .desired_width(f32::INFINITY),
+        );
+        edit.request_focus();
+        if edit.changed() {
+            palette.selected = 0;
+        }
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .max_height(360.0)
+            .show(ui, |ui| {
+                for (i, command) in matches.iter().enumerate() {
+                    let keys = shortcuts::label(ctx, *command);
+                    let button = egui::Button::new(command.text())
+                        .selected(i == palette.selected)
+                        .shortcut_text(keys);
+                    let resp = ui
+                        .add_sized([ui.available_width(), 0.0], button)
+                        .on_hover_text(command.tooltip());
+                    if i == palette.selected {
+                        resp.scroll_to_me(None);
+                    }
+                    if resp.clicked() {
+                        chosen = Some(*command);
+                    }
+                }
+                if matches.is_empty() {
+                    ui.label("No command matches.");
+                }
+            });
+    });
+    if chosen.is_some() {
+        return Some(chosen);
+    }
+    response.should_close().then_some(None)
 }

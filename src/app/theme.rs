@@ -117,6 +117,9 @@ impl Theme {
         visuals.override_text_color = Some(self.text.into());
         visuals.hyperlink_color = self.accent.into();
         visuals.selection.bg_fill = Color32::from(self.accent).gamma_multiply(0.35);
+        // egui draws the keyboard-focused widget with the "active" style: a
+        // thick accent outline makes Tab's position visible everywhere.
+        visuals.widgets.active.bg_stroke = egui::Stroke::new(2.5, Color32::from(self.accent));
         let body = self.body_size;
         let (heading, small, mono) = (self.heading_size, self.small_size, self.mono_size);
         let spacing = egui::vec2(self.item_spacing.0, self.item_spacing.1);
