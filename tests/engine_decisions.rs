@@ -152,3 +152,100 @@ fn ppi_follows_gastrointestinal_risk_with_nsaid_use() {
     );
     assert_eq!(decisions(&without), vec![Decision::NotMedicallyNecessary]);
 }
+
+/// Every certifying branch of every guideline is reached by a fixture built
+/// from its tree: its criteria answered as the branch asks (met, or denied
+/// where it asks that a finding is not shown), everything else undocumented.
+#[test]
+fn every_decision_branch_is_reached_by_its_fixture() {
+    use imrdesk::assessment::Answer;
+    use imrdesk::engine::{ReviewMode, decide_branches, evaluate};
+    let lib = Library::builtin().expect("library");
+    let mut reached = 0;
+    for g in lib.guidelines() {
+        for (n, b) in g.decision.certify.iter().enumerate() {
+            let leaves = b.when.leaves();
+            let answer_of = |id: &str| -> Answer {
+                match leaves.iter().find(|(l, _)| *l == id) {
+                    Some((_, false)) => Answer::Met,
+                    Some((_, true)) => Answer::NotMet,
+                    None => Answer::NotDocumented,
+                }
+            };
+            let e = evaluate(&b.when, &answer_of);
+            assert_eq!(e.answer, Answer::Met, "{} branch {}", g.id, n + 1);
+            assert!(!e.assumed, "{} branch {}: firm answers", g.id, n + 1);
+            let s = decide_branches(g, &answer_of, ReviewMode::Imr);
+            assert_eq!(
+                s.decision,
+                Decision::MedicallyNecessary,
+                "{} branch {}",
+                g.id,
+                n + 1
+            );
+            // With its first criterion reversed the branch no longer certifies.
+            let (first, negated) = leaves[0];
+            let flipped = |id: &str| -> Answer {
+                if id == first {
+                    if negated { Answer::Met } else { Answer::NotMet }
+                } else {
+                    answer_of(id)
+                }
+            };
+            assert_eq!(
+                evaluate(&b.when, &flipped).answer,
+                Answer::NotMet,
+                "{} branch {}",
+                g.id,
+                n + 1
+            );
+            reached += 1;
+        }
+    }
+    assert!(reached >= 90, "branches reached {reached}");
+}
+
+/// Kleene logic: "not documented" is never read as "no"; an exclusion the
+/// records are silent on certifies only as a borderline assumption.
+#[test]
+fn not_documented_propagates_through_the_tree() {
+    use imrdesk::assessment::Answer;
+    use imrdesk::engine::evaluate;
+    use imrdesk::guideline::Node;
+    let is = |id: &str| Node::Is(id.to_string());
+    let answer_of = |id: &str| match id {
+        "yes" => Answer::Met,
+        "no" => Answer::NotMet,
+        _ => Answer::NotDocumented,
+    };
+    let ev = |n: &Node| evaluate(n, &answer_of).answer;
+    assert_eq!(
+        ev(&Node::Not(Box::new(is("unknown")))),
+        Answer::NotDocumented
+    );
+    assert_eq!(
+        ev(&Node::All(vec![is("yes"), is("unknown")])),
+        Answer::NotDocumented
+    );
+    assert_eq!(
+        ev(&Node::All(vec![is("no"), is("unknown")])),
+        Answer::NotMet
+    );
+    assert_eq!(
+        ev(&Node::Any(vec![is("no"), is("unknown")])),
+        Answer::NotDocumented
+    );
+    assert_eq!(ev(&Node::Any(vec![is("yes"), is("unknown")])), Answer::Met);
+    assert_eq!(
+        ev(&Node::AtLeast(2, vec![is("yes"), is("unknown"), is("no")])),
+        Answer::NotDocumented
+    );
+    assert_eq!(
+        ev(&Node::AtLeast(2, vec![is("yes"), is("no"), is("no")])),
+        Answer::NotMet
+    );
+    let silent = evaluate(&Node::NotShown("unknown".into()), &answer_of);
+    assert_eq!(silent.answer, Answer::Met);
+    assert!(silent.assumed, "an unstated exclusion is an assumption");
+    assert_eq!(ev(&Node::NotShown("yes".into())), Answer::NotMet);
+}

@@ -22,7 +22,10 @@ const VALID: &str = r#"Guideline(
             rule: Phrase(terms: ["need"]),
         ),
     ],
-    decision: (paths: [["need"]]),
+    decision: (certify: [(
+        when: Is("need"),
+        cites: [(volume: "MTUS Chronic Pain Medical Treatment 2016", says: "Visits follow need")],
+    )]),
     statement: "Visits follow need",
 )
 "#;
@@ -34,7 +37,8 @@ fn load(text: &str) -> Result<Library, GuidelineError> {
 #[test]
 fn builtin_library_loads_and_lists_every_file() {
     let lib = Library::builtin().expect("built-in library is valid");
-    assert_eq!(lib.len(), builtin_file_names().len());
+    // Every file but the definitions file is a guideline.
+    assert_eq!(lib.len(), builtin_file_names().len() - 1);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/guidelines");
     let mut on_disk: Vec<String> = std::fs::read_dir(dir)
         .expect("assets/guidelines exists")
@@ -107,11 +111,11 @@ fn unknown_concept_names_file_and_line() {
 #[test]
 fn dangling_criterion_id_names_file_and_line() {
     let bad = VALID.replace(
-        "decision: (paths: [[\"need\"]]),",
-        "decision: (paths: [[\"need\", \"!missing\"]]),",
+        "when: Is(\"need\"),",
+        "when: All([Is(\"need\"), NotShown(\"missing\")]),",
     );
     let err = load(&bad).expect_err("dangling id");
-    assert_eq!(err.line(), Some(15), "{err}");
+    assert_eq!(err.line(), Some(16), "{err}");
     assert!(err.to_string().contains("missing"), "{err}");
 }
 
@@ -123,7 +127,7 @@ fn dangling_see_also_and_empty_criteria_are_errors() {
     );
     let err = load(&bad).expect_err("dangling see_also");
     assert!(err.to_string().contains("no-such-guideline"), "{err}");
-    assert_eq!(err.line(), Some(16), "{err}");
+    assert_eq!(err.line(), Some(19), "{err}");
 
     let start = VALID.find("criteria: [").expect("criteria");
     let end = VALID.find("    decision").expect("decision");
@@ -171,4 +175,105 @@ fn a_library_knows_its_origin_and_content_hash() {
     );
     let one = load(VALID).expect("valid file loads");
     assert_ne!(one.content_hash(), a.content_hash());
+}
+
+const DEFINITIONS: &str = r#"Definitions(
+    definitions: [
+        (
+            name: "need_shown",
+            means: "A documented need for the service.",
+            rule: Phrase(terms: ["need"]),
+        ),
+    ],
+)
+"#;
+
+fn with_definitions(guideline: &str, definitions: &str) -> Result<Library, GuidelineError> {
+    Library::from_sources([
+        (Path::new("dir/definitions.ron"), definitions),
+        (Path::new("dir/test.ron"), guideline),
+    ])
+}
+
+#[test]
+fn a_branch_that_cites_nothing_is_an_error() {
+    let bad = VALID.replace(
+        "cites: [(volume: \"MTUS Chronic Pain Medical Treatment 2016\", says: \"Visits follow need\")],",
+        "cites: [],",
+    );
+    let err = load(&bad).expect_err("uncited branch");
+    assert!(err.to_string().contains("cites nothing"), "{err}");
+    assert_eq!(err.line(), Some(16), "{err}");
+}
+
+#[test]
+fn a_statement_clause_without_a_branch_is_an_error() {
+    let bad = VALID.replace(
+        "statement: \"Visits follow need\"",
+        "statement: \"Visits follow need; a second visit needs a reason\"",
+    );
+    let err = load(&bad).expect_err("uncited clause");
+    let msg = err.to_string();
+    assert!(msg.contains("a second visit needs a reason"), "{err}");
+    assert!(msg.contains("no decision branch"), "{err}");
+    assert_eq!(err.line(), Some(19), "{err}");
+}
+
+#[test]
+fn a_cite_must_quote_a_clause_of_the_statement_from_a_source() {
+    let bad = VALID.replace("says: \"Visits follow need\"", "says: \"Something else\"");
+    let err = load(&bad).expect_err("cite not in statement");
+    assert!(err.to_string().contains("not a clause"), "{err}");
+    let bad = VALID.replace(
+        "cites: [(volume: \"MTUS Chronic Pain Medical Treatment 2016\"",
+        "cites: [(volume: \"MTUS Imaginary 2020\"",
+    );
+    let err = load(&bad).expect_err("cite not a source");
+    assert!(err.to_string().contains("not one of its sources"), "{err}");
+}
+
+#[test]
+fn a_word_stem_that_can_never_match_is_an_error() {
+    let bad = VALID.replace("terms: [\"need\"]", "terms: [\"need\", \"deteriorat\"]");
+    let err = load(&bad).expect_err("stem");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("deteriorat") && msg.contains("whole words"),
+        "{err}"
+    );
+    assert_eq!(err.line(), Some(9), "{err}");
+    assert!(imrdesk::guideline::unmatchable("deteriorating").is_none());
+    assert!(imrdesk::guideline::unmatchable("radiculopath").is_some());
+}
+
+#[test]
+fn definitions_are_used_by_name_and_must_exist_and_be_used() {
+    let uses = VALID.replace(
+        "rule: Phrase(terms: [\"need\"]),",
+        "rule: Uses(\"need_shown\"),",
+    );
+    let lib = with_definitions(&uses, DEFINITIONS).expect("a used definition loads");
+    let g = lib.get("test-one").expect("present");
+    assert!(
+        matches!(&g.criteria[0].rule, imrdesk::guideline::Rule::Phrase { terms, .. } if terms == &["need"]),
+        "Uses is replaced by the definition: {:?}",
+        g.criteria[0].rule
+    );
+
+    let undefined = VALID.replace(
+        "rule: Phrase(terms: [\"need\"]),",
+        "rule: Uses(\"no_such_set\"),",
+    );
+    let err = with_definitions(&undefined, DEFINITIONS).expect_err("undefined");
+    assert!(err.to_string().contains("no_such_set"), "{err}");
+    assert_eq!(err.file(), Path::new("dir/test.ron"));
+    assert_eq!(err.line(), Some(12), "{err}");
+
+    let err = with_definitions(VALID, DEFINITIONS).expect_err("unused");
+    assert!(
+        err.to_string().contains("need_shown") && err.to_string().contains("used by no guideline"),
+        "{err}"
+    );
+    assert_eq!(err.file(), Path::new("dir/definitions.ron"));
+    assert_eq!(err.line(), Some(4), "{err}");
 }

@@ -582,6 +582,12 @@ impl Context<'_> {
                     "The request does not name the body part.".to_string(),
                 ),
             },
+            // Resolved when the library loads; an unresolved name answers nothing.
+            Rule::Uses(name) => (
+                Answer::NotDocumented,
+                Vec::new(),
+                format!("The definition {name} is not in the library."),
+            ),
             Rule::AgeAtLeast(min) => match self.case.patient.age {
                 Some(age) if age >= *min => (
                     Answer::Met,

@@ -15,7 +15,7 @@ use crate::assessment::{
 };
 use crate::case::Case;
 use crate::fact::Fact;
-use crate::guideline::{Guideline, Library, RequestField};
+use crate::guideline::{Guideline, Library, Node, RequestField};
 use crate::request::{self, Category, Request};
 use crate::timeline::Timeline;
 
@@ -197,97 +197,91 @@ pub fn decide(
             .and_then(|i| answers.get(i).copied())
             .unwrap_or(Answer::NotDocumented)
     };
-    let holds = |id: &str| -> bool {
-        match id.strip_prefix('!') {
-            Some(inner) => answer_of(inner) != Answer::Met,
-            None => answer_of(id) == Answer::Met,
+    decide_branches(g, &answer_of, mode)
+}
+
+/// The pure decision over a guideline's branches, given each criterion's
+/// answer: the first branch met certifies (borderline when it rests on an
+/// exclusion the records are silent on); otherwise the branch that came
+/// closest names the reasons, and the suggestion is clear only when every
+/// branch is answered "not met" on the evidence or a request limit is
+/// exceeded. Shared by the engine and the review's live suggestion.
+pub fn decide_branches(
+    g: &Guideline,
+    answer_of: &dyn Fn(&str) -> Answer,
+    mode: ReviewMode,
+) -> Suggestion {
+    let holds = |(id, negated): (&str, bool)| -> bool {
+        if negated {
+            answer_of(id) != Answer::Met
+        } else {
+            answer_of(id) == Answer::Met
         }
     };
-    for path in &g.decision.paths {
-        if path.iter().all(|id| holds(id)) {
-            let reasons = path
-                .iter()
-                .filter_map(|id| describe(g, id, &answer_of))
-                .collect();
-            // Clear when every exclusion is answered "no" on evidence, not
-            // merely undocumented.
-            let firm = path.iter().all(|id| match id.strip_prefix('!') {
-                Some(inner) => answer_of(inner) == Answer::NotMet,
-                None => true,
-            });
-            return Suggestion {
-                decision: Decision::MedicallyNecessary,
-                reasons,
-                alternative: None,
-                strength: if firm {
-                    Strength::Clear
-                } else {
-                    Strength::Borderline
-                },
-            };
-        }
+    let evals: Vec<Eval> = g
+        .decision
+        .certify
+        .iter()
+        .map(|b| evaluate(&b.when, answer_of))
+        .collect();
+    if let Some((branch, e)) = g
+        .decision
+        .certify
+        .iter()
+        .zip(&evals)
+        .find(|(_, e)| e.answer == Answer::Met)
+    {
+        let reasons = branch
+            .when
+            .leaves()
+            .into_iter()
+            .filter(|l| holds(*l))
+            .filter_map(|(id, negated)| describe(g, id, negated, answer_of))
+            .collect();
+        return Suggestion {
+            decision: Decision::MedicallyNecessary,
+            reasons,
+            alternative: None,
+            strength: if e.assumed {
+                Strength::Borderline
+            } else {
+                Strength::Clear
+            },
+        };
     }
-    if let Some((n, of)) = &g.decision.at_least {
-        let met: Vec<&String> = of.iter().filter(|id| holds(id)).collect();
-        if met.len() as u32 >= *n {
-            return Suggestion {
-                decision: Decision::MedicallyNecessary,
-                reasons: met
-                    .iter()
-                    .filter_map(|id| describe(g, id, &answer_of))
-                    .collect(),
-                alternative: None,
-                strength: Strength::Clear,
-            };
-        }
-    }
-    // Not supported: name the failing criteria of the path that came closest,
-    // preferring a path that fails on something missing over one that fails
-    // only because a finding is present (a "!" criterion).
-    // A path fails on evidence when a criterion on it is answered against
-    // the request (a finding absent or contradicted, an exclusion present),
-    // not merely undocumented.
-    let fails_on_evidence = |path: &Vec<String>| {
-        path.iter()
-            .filter(|id| !holds(id))
-            .any(|id| match id.strip_prefix('!') {
-                Some(inner) => answer_of(inner) == Answer::Met,
-                None => answer_of(id) == Answer::NotMet,
-            })
-    };
-    // The path that came closest names the reasons: fewest failing
+    // The branch that came closest names the reasons: fewest failing
     // criteria, then one that fails on what is missing (it tells the reader
     // what would support the request) over one the records answer against,
     // then one without an exclusion.
-    let closest = g.decision.paths.iter().min_by_key(|p| {
-        let failing: Vec<&String> = p.iter().filter(|id| !holds(id)).collect();
-        let negated = failing.iter().filter(|id| id.starts_with('!')).count();
-        (failing.len(), fails_on_evidence(p), negated)
-    });
-    // Clear when every path fails on evidence: documenting more could not
-    // turn it. Borderline when some path fails only on what is missing.
-    let every_path_answered =
-        !g.decision.paths.is_empty() && g.decision.paths.iter().all(fails_on_evidence);
-    let mut reasons: Vec<String> = match closest {
-        Some(path) => path
-            .iter()
-            .filter(|id| !holds(id))
-            .filter_map(|id| describe(g, id, &answer_of))
-            .collect(),
-        None => Vec::new(),
-    };
-    if let Some((n, of)) = &g.decision.at_least {
-        reasons.push(format!(
-            "Fewer than {n} of the {} criteria that can support the request are met.",
-            of.len()
-        ));
-    }
-    let over_limit = g.decision.paths.iter().any(|p| {
-        p.iter().any(|id| {
-            answer_of(id.trim_start_matches('!')) == Answer::NotMet
-                && g.criterion(id.trim_start_matches('!'))
-                    .is_some_and(|c| c.rule.is_request_limit())
+    let closest = g
+        .decision
+        .certify
+        .iter()
+        .zip(&evals)
+        .min_by_key(|(b, e)| {
+            let failing: Vec<(&str, bool)> =
+                b.when.leaves().into_iter().filter(|l| !holds(*l)).collect();
+            let negated = failing.iter().filter(|(_, n)| *n).count();
+            (failing.len(), e.answer == Answer::NotMet, negated)
         })
+        .map(|(b, _)| b);
+    // Clear when every branch is answered "not met": documenting more could
+    // not turn it. Borderline when some branch is only not documented.
+    let every_branch_answered =
+        !evals.is_empty() && evals.iter().all(|e| e.answer == Answer::NotMet);
+    let reasons: Vec<String> = closest
+        .map(|b| {
+            b.when
+                .leaves()
+                .into_iter()
+                .filter(|l| !holds(*l))
+                .filter_map(|(id, negated)| describe(g, id, negated, answer_of))
+                .collect()
+        })
+        .unwrap_or_default();
+    let over_limit = g.decision.referenced_ids().into_iter().any(|id| {
+        answer_of(id) == Answer::NotMet
+            && g.criterion(id).is_some_and(|c| c.rule.is_request_limit())
     });
     let decision = if over_limit && mode == ReviewMode::UtilizationReview && g.alternative.is_some()
     {
@@ -295,13 +289,15 @@ pub fn decide(
     } else {
         Decision::NotMedicallyNecessary
     };
-    // The supported alternative is named only when the request exceeds a limit.
+    // The supported alternative is named only when the request exceeds a
+    // limit: IMR cannot modify, so "as requested" is declined and the
+    // rationale says what would be supported.
     let alternative = if over_limit {
         g.alternative.clone()
     } else {
         None
     };
-    let strength = if over_limit || every_path_answered {
+    let strength = if over_limit || every_branch_answered {
         Strength::Clear
     } else {
         Strength::Borderline
@@ -314,16 +310,142 @@ pub fn decide(
     }
 }
 
-/// One sentence explaining how a criterion stands.
-fn describe(g: &Guideline, id: &str, answer_of: &dyn Fn(&str) -> Answer) -> Option<String> {
-    let (negate, inner) = match id.strip_prefix('!') {
-        Some(i) => (true, i),
-        None => (false, id),
+/// A node's three-valued answer, and whether a "met" rests on an
+/// exclusion the records are silent on (a [`Node::NotShown`] assumption).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Eval {
+    pub answer: Answer,
+    pub assumed: bool,
+}
+
+/// Kleene's three-valued evaluation of a decision node.
+pub fn evaluate(node: &Node, answer_of: &dyn Fn(&str) -> Answer) -> Eval {
+    let plain = |answer| Eval {
+        answer,
+        assumed: false,
     };
-    let c = g.criterion(inner)?;
-    let answer = answer_of(inner);
+    match node {
+        Node::Is(id) => plain(answer_of(id)),
+        Node::NotShown(id) => match answer_of(id) {
+            Answer::Met => plain(Answer::NotMet),
+            Answer::NotMet => plain(Answer::Met),
+            Answer::NotDocumented => Eval {
+                answer: Answer::Met,
+                assumed: true,
+            },
+        },
+        Node::Not(inner) => {
+            let e = evaluate(inner, answer_of);
+            let answer = match e.answer {
+                Answer::Met => Answer::NotMet,
+                Answer::NotMet => Answer::Met,
+                Answer::NotDocumented => Answer::NotDocumented,
+            };
+            Eval {
+                answer,
+                assumed: e.assumed,
+            }
+        }
+        Node::All(xs) => {
+            let es: Vec<Eval> = xs.iter().map(|x| evaluate(x, answer_of)).collect();
+            if es.iter().any(|e| e.answer == Answer::NotMet) {
+                plain(Answer::NotMet)
+            } else if es.iter().all(|e| e.answer == Answer::Met) {
+                Eval {
+                    answer: Answer::Met,
+                    assumed: es.iter().any(|e| e.assumed),
+                }
+            } else {
+                plain(Answer::NotDocumented)
+            }
+        }
+        Node::Any(xs) => {
+            let es: Vec<Eval> = xs.iter().map(|x| evaluate(x, answer_of)).collect();
+            if let Some(e) = es
+                .iter()
+                .filter(|e| e.answer == Answer::Met)
+                .min_by_key(|e| e.assumed)
+            {
+                *e
+            } else if es.iter().all(|e| e.answer == Answer::NotMet) {
+                plain(Answer::NotMet)
+            } else {
+                plain(Answer::NotDocumented)
+            }
+        }
+        Node::AtLeast(n, xs) => {
+            let es: Vec<Eval> = xs.iter().map(|x| evaluate(x, answer_of)).collect();
+            let met = es.iter().filter(|e| e.answer == Answer::Met).count() as u32;
+            let open = es
+                .iter()
+                .filter(|e| e.answer == Answer::NotDocumented)
+                .count() as u32;
+            if met >= *n {
+                let firm = es
+                    .iter()
+                    .filter(|e| e.answer == Answer::Met && !e.assumed)
+                    .count() as u32;
+                Eval {
+                    answer: Answer::Met,
+                    assumed: firm < *n,
+                }
+            } else if met + open < *n {
+                plain(Answer::NotMet)
+            } else {
+                plain(Answer::NotDocumented)
+            }
+        }
+    }
+}
+
+/// The all-criteria rule, for an assessment whose guideline is not in the
+/// library at hand: supported when every criterion is met; otherwise the
+/// criteria not met or not documented are the reasons. `criteria` pairs
+/// each question with its current answer.
+pub fn decide_all_criteria(
+    title: &str,
+    criteria: &[(&str, Answer)],
+    alternative: Option<String>,
+) -> Suggestion {
+    let reasons: Vec<String> = criteria
+        .iter()
+        .filter(|(_, a)| *a != Answer::Met)
+        .map(|(q, a)| format!("{q} — {a}."))
+        .collect();
+    if reasons.is_empty() {
+        return Suggestion {
+            decision: Decision::MedicallyNecessary,
+            reasons: vec![format!(
+                "Every criterion of {title} is met on the current answers."
+            )],
+            alternative: None,
+            strength: Strength::Clear,
+        };
+    }
+    Suggestion {
+        decision: Decision::NotMedicallyNecessary,
+        reasons,
+        alternative,
+        strength: if criteria.iter().any(|(_, a)| *a == Answer::NotMet) {
+            Strength::Clear
+        } else {
+            Strength::Borderline
+        },
+    }
+}
+
+/// One sentence explaining how a criterion stands (`negated`: the branch
+/// asks that it is not shown).
+fn describe(
+    g: &Guideline,
+    id: &str,
+    negated: bool,
+    answer_of: &dyn Fn(&str) -> Answer,
+) -> Option<String> {
+    let c = g.criterion(id)?;
+    let answer = answer_of(id);
     let finding = c.question.trim_end_matches('?');
-    Some(match (negate, answer) {
+    Some(match (negated, answer) {
         (true, Answer::Met) => {
             format!("{finding}: yes, so the guideline asks for more than this request documents.")
         }

@@ -32,6 +32,7 @@ guideline_files![
     "compounded-ranitidine.ron",
     "compounded-tramadol.ron",
     "cyclobenzaprine.ron",
+    "definitions.ron",
     "durable-medical-equipment.ron",
     "electrodiagnostics.ron",
     "epidural-steroid-injection-lumbar.ron",

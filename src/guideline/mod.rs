@@ -17,10 +17,10 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 pub use schema::{
-    Applies, CitationSource, Criterion, DecisionRule, Expect, Guideline, Operation, Rank,
-    RegionScope, RequestField, Rule,
+    Applies, Branch, CitationSource, Cite, Criterion, DecisionRule, Definition, Definitions,
+    Expect, Guideline, Node, Operation, Rank, RegionScope, RequestField, Rule,
 };
-pub use validate::known_concepts;
+pub use validate::{known_concepts, statement_clauses, unmatchable};
 
 /// Why a guideline file could not be loaded. Every variant names the file and,
 /// where it applies, the line, so the author can go straight to the mistake.
@@ -140,16 +140,24 @@ impl Library {
     ) -> Result<Library, GuidelineError> {
         let mut parsed: Vec<(PathBuf, &str, Guideline)> = Vec::new();
         let mut hashed: Vec<(String, &str)> = Vec::new();
+        let mut definitions: Option<(PathBuf, &str, Definitions)> = None;
         for (path, text) in sources {
             let file = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            hashed.push((file, text));
+            hashed.push((file.clone(), text));
+            if file == DEFINITIONS_FILE {
+                let d = parse_as::<Definitions>(path, text)?;
+                validate::check_definitions(path, text, &d)?;
+                definitions = Some((path.to_path_buf(), text, d));
+                continue;
+            }
             let g = parse_one(path, text)?;
             validate::check_guideline(path, text, &g)?;
             parsed.push((path.to_path_buf(), text, g));
         }
+        validate::resolve_definitions(&mut parsed, definitions.as_ref())?;
         validate::check_library(&parsed)?;
         hashed.sort();
         let mut digest = Sha256::new();
@@ -226,9 +234,18 @@ impl Library {
     }
 }
 
-/// Parses one file, turning RON's position into a file:line:column error.
+/// The file of a guideline folder that holds the named definitions (value
+/// sets) rather than a guideline.
+pub const DEFINITIONS_FILE: &str = "definitions.ron";
+
+/// Parses one guideline file.
 fn parse_one(path: &Path, text: &str) -> Result<Guideline, GuidelineError> {
-    ron::from_str::<Guideline>(text).map_err(|e| GuidelineError::Syntax {
+    parse_as::<Guideline>(path, text)
+}
+
+/// Parses one file, turning RON's position into a file:line:column error.
+fn parse_as<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, GuidelineError> {
+    ron::from_str::<T>(text).map_err(|e| GuidelineError::Syntax {
         file: path.to_path_buf(),
         line: e.span.start.line,
         column: e.span.start.col,

@@ -283,6 +283,10 @@ pub enum Rule {
         operations: Vec<Operation>,
         otherwise: u32,
     },
+    /// A named definition (value set) from the library's definitions file,
+    /// written once and used by every guideline that needs it; replaced by
+    /// the definition's rule when the library loads.
+    Uses(String),
 }
 
 /// One operation's general course of post-operative therapy.
@@ -329,36 +333,95 @@ pub struct Operation {
     pub weeks: u32,
 }
 
-/// How the answers decide. The request is medically necessary when every
-/// criterion of at least one path is met, or when `at_least` is satisfied;
+/// How the answers decide: the branches that certify, each a three-valued
+/// tree over the criteria and each naming the guideline sentence it encodes;
 /// a `not_recommended` guideline never supports the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionRule {
-    /// Alternative sets of criteria ids; an id written "!id" asks that the
-    /// criterion is *not* met (not met or not documented).
+    /// The request is medically necessary when one branch is met.
     #[serde(default)]
-    pub paths: Vec<Vec<String>>,
-    /// At least `n` of these criteria met.
-    #[serde(default)]
-    pub at_least: Option<(u32, Vec<String>)>,
+    pub certify: Vec<Branch>,
     /// The guideline does not recommend the treatment at all.
     #[serde(default)]
     pub not_recommended: bool,
 }
 
-impl DecisionRule {
-    /// Every criterion id the rule names (without the "!" prefix).
-    pub fn referenced_ids(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = self
-            .paths
-            .iter()
-            .flatten()
-            .map(|s| s.trim_start_matches('!'))
-            .collect();
-        if let Some((_, of)) = &self.at_least {
-            ids.extend(of.iter().map(|s| s.as_str()));
+/// One way the guideline supports a request, with what it encodes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    /// The condition, over the criteria's three-valued answers.
+    pub when: Node,
+    /// The guideline sentences the branch encodes; the validator requires
+    /// at least one, so every certification is traceable to its source.
+    #[serde(default)]
+    pub cites: Vec<Cite>,
+}
+
+/// A guideline passage a branch encodes: where it is and what it says, in
+/// the project's own words (a clause of the guideline's `statement`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cite {
+    /// One of the guideline's source volumes.
+    pub volume: String,
+    #[serde(default)]
+    pub section: Option<String>,
+    #[serde(default)]
+    pub page: Option<String>,
+    /// The clause of the statement this branch encodes.
+    pub says: String,
+}
+
+/// A decision tree node, evaluated with Kleene's three-valued logic (as
+/// CQL's null logic): "not documented" propagates and is never read as "no".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Node {
+    /// The criterion's own answer.
+    Is(String),
+    /// The criterion is not shown: met when the records deny it, and also
+    /// when they are silent, then as an explicit assumption that makes the
+    /// suggestion borderline (an exclusion such as "no red flags" that
+    /// letters rarely state). Not met when the records affirm it.
+    NotShown(String),
+    /// Kleene negation: met ↔ not met; not documented stays not documented.
+    Not(Box<Node>),
+    /// Met when all are met; not met when one is not met; otherwise not documented.
+    All(Vec<Node>),
+    /// Met when one is met; not met when all are not met; otherwise not documented.
+    Any(Vec<Node>),
+    /// At least `n` of the nodes met; not met when even the undocumented
+    /// ones could not reach `n`.
+    AtLeast(u32, Vec<Node>),
+}
+
+impl Node {
+    /// Every criterion id the node names, with whether it is named through
+    /// a negation (`NotShown` or an odd number of `Not`).
+    pub fn leaves(&self) -> Vec<(&str, bool)> {
+        let mut out = Vec::new();
+        self.collect(false, &mut out);
+        out
+    }
+
+    fn collect<'a>(&'a self, negated: bool, out: &mut Vec<(&'a str, bool)>) {
+        match self {
+            Node::Is(id) => out.push((id, negated)),
+            Node::NotShown(id) => out.push((id, !negated)),
+            Node::Not(inner) => inner.collect(!negated, out),
+            Node::All(xs) | Node::Any(xs) | Node::AtLeast(_, xs) => {
+                xs.iter().for_each(|x| x.collect(negated, out))
+            }
         }
-        ids
+    }
+}
+
+impl DecisionRule {
+    /// Every criterion id the rule names.
+    pub fn referenced_ids(&self) -> Vec<&str> {
+        self.certify
+            .iter()
+            .flat_map(|b| b.when.leaves())
+            .map(|(id, _)| id)
+            .collect()
     }
 }
 
@@ -375,4 +438,23 @@ impl Rule {
                 | Rule::InitialPostoperativeCourse { .. }
         )
     }
+}
+
+/// The library's named definitions (value sets): a concept such as
+/// "conservative care tried and failed" written once, in general clinical
+/// words, and used by every guideline through [`Rule::Uses`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Definitions {
+    pub definitions: Vec<Definition>,
+}
+
+/// One named definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Definition {
+    /// The name guidelines use (`Uses("red_flag")`).
+    pub name: String,
+    /// What it means, for the reader of the file.
+    pub means: String,
+    /// How it is answered from the records.
+    pub rule: Rule,
 }

@@ -207,24 +207,242 @@ pub(super) fn check_guideline(
             ));
         }
     }
-    if g.decision.paths.is_empty() && g.decision.at_least.is_none() && !g.decision.not_recommended {
+    if g.decision.certify.is_empty() && !g.decision.not_recommended {
         return Err(invalid(
             file,
             text,
             "decision",
             format!(
-                "guideline {} has a decision rule with no path to a decision",
+                "guideline {} has a decision rule with no branch to a decision",
                 g.id
             ),
         ));
     }
-    if g.decision.paths.iter().any(|p| p.is_empty()) {
-        return Err(invalid(
-            file,
-            text,
-            "paths",
-            format!("guideline {} has an empty decision path", g.id),
-        ));
+    check_traceability(file, text, g)
+}
+
+/// The clauses of a statement: its parts separated by ';', trimmed.
+pub fn statement_clauses(statement: &str) -> Vec<&str> {
+    statement
+        .split(';')
+        .map(|c| c.trim().trim_end_matches('.').trim())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// Every certifying branch cites a clause of the statement from one of the
+/// guideline's sources, and every clause of the statement is cited by some
+/// branch: the rules encode the guideline, nothing more and nothing less.
+fn check_traceability(file: &Path, text: &str, g: &Guideline) -> Result<(), GuidelineError> {
+    let clauses = statement_clauses(&g.statement);
+    for (n, b) in g.decision.certify.iter().enumerate() {
+        let line = nth_line_of(text, "when:", n + 1);
+        let at = |cause: String| GuidelineError::Invalid {
+            file: file.to_path_buf(),
+            line,
+            cause,
+        };
+        if b.cites.is_empty() {
+            return Err(at(format!(
+                "guideline {}: decision branch {} cites nothing; name the guideline sentence it encodes",
+                g.id,
+                n + 1
+            )));
+        }
+        if matches!(&b.when, super::schema::Node::All(xs) | super::schema::Node::Any(xs) | super::schema::Node::AtLeast(_, xs) if xs.is_empty())
+        {
+            return Err(at(format!(
+                "guideline {}: decision branch {} is an empty list",
+                g.id,
+                n + 1
+            )));
+        }
+        for c in &b.cites {
+            if !g.sources.iter().any(|s| s.volume == c.volume) {
+                return Err(invalid(
+                    file,
+                    text,
+                    &c.volume,
+                    format!(
+                        "guideline {}: branch {} cites {:?}, which is not one of its sources",
+                        g.id,
+                        n + 1,
+                        c.volume
+                    ),
+                ));
+            }
+            let says = c.says.trim().trim_end_matches('.').trim();
+            if !clauses.contains(&says) {
+                return Err(invalid(
+                    file,
+                    text,
+                    &c.says,
+                    format!(
+                        "guideline {}: branch {} cites \"{}\", which is not a clause of the statement \
+                         (clauses are separated by ';')",
+                        g.id,
+                        n + 1,
+                        c.says
+                    ),
+                ));
+            }
+        }
+    }
+    if g.decision.not_recommended {
+        return Ok(());
+    }
+    for clause in &clauses {
+        let cited = g.decision.certify.iter().any(|b| {
+            b.cites
+                .iter()
+                .any(|c| c.says.trim().trim_end_matches('.').trim() == *clause)
+        });
+        if !cited {
+            return Err(invalid(
+                file,
+                text,
+                "statement",
+                format!(
+                    "guideline {}: the statement clause \"{clause}\" has no decision branch that cites it",
+                    g.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Word endings that only a truncated stem has ("deteriorat", "radiculopath"):
+/// phrases match whole words, so such a term can never match.
+const STEM_ENDINGS: &[&str] = &[
+    "iorat", "erat", "ulat", "iat", "ivat", "opath", "iz", "ifi", "ificat", "mmat", "ulopat",
+];
+
+/// Words that end like a stem but are words.
+const STEM_WORDS: &[&str] = &["neuropath", "habitat", "thermostat", "flat", "fiat", "ziz"];
+
+/// Why a phrase term can never match, if it cannot.
+pub fn unmatchable(term: &str) -> Option<String> {
+    let t = term.trim().to_lowercase();
+    for word in t.split(|c: char| !c.is_alphanumeric()) {
+        if word.len() >= 5
+            && STEM_ENDINGS.iter().any(|e| word.ends_with(e))
+            && !STEM_WORDS.contains(&word)
+        {
+            return Some(format!(
+                "the phrase \"{term}\" uses the word stem \"{word}\"; phrases match whole words \
+                 only, so it can never match: write the words in full"
+            ));
+        }
+    }
+    None
+}
+
+/// Checks the definitions file on its own: unique names, valid rules.
+pub(super) fn check_definitions(
+    file: &Path,
+    text: &str,
+    d: &super::schema::Definitions,
+) -> Result<(), GuidelineError> {
+    let mut names = HashSet::new();
+    for def in &d.definitions {
+        let quoted = format!("\"{}\"", def.name);
+        if def.name.trim().is_empty() || def.means.trim().is_empty() {
+            return Err(invalid(
+                file,
+                text,
+                &quoted,
+                "a definition has an empty name or meaning".into(),
+            ));
+        }
+        if !names.insert(def.name.as_str()) {
+            return Err(GuidelineError::Invalid {
+                file: file.to_path_buf(),
+                line: nth_line_of(text, &quoted, 2),
+                cause: format!("definition {} appears twice", def.name),
+            });
+        }
+        if contains_uses(&def.rule) {
+            return Err(invalid(
+                file,
+                text,
+                &quoted,
+                format!("definition {}: a definition cannot use another", def.name),
+            ));
+        }
+        check_rule(file, text, &def.name, &def.rule)?;
+    }
+    Ok(())
+}
+
+fn contains_uses(rule: &Rule) -> bool {
+    match rule {
+        Rule::Uses(_) => true,
+        Rule::AnyOf(rs) => rs.iter().any(contains_uses),
+        _ => false,
+    }
+}
+
+/// Replaces every `Uses(name)` by the named definition's rule. Fails when a
+/// guideline uses a name that is not defined, or a definition is never used.
+pub(super) fn resolve_definitions(
+    parsed: &mut [(PathBuf, &str, Guideline)],
+    definitions: Option<&(PathBuf, &str, super::schema::Definitions)>,
+) -> Result<(), GuidelineError> {
+    let mut used: HashSet<String> = HashSet::new();
+    for (file, text, g) in parsed.iter_mut() {
+        for c in &mut g.criteria {
+            substitute(file, text, &mut c.rule, definitions, &mut used)?;
+        }
+    }
+    if let Some((file, text, d)) = definitions {
+        if let Some(unused) = d.definitions.iter().find(|d| !used.contains(&d.name)) {
+            return Err(invalid(
+                file,
+                text,
+                &format!("\"{}\"", unused.name),
+                format!(
+                    "definition {} is used by no guideline; remove it or use it",
+                    unused.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn substitute(
+    file: &Path,
+    text: &str,
+    rule: &mut Rule,
+    definitions: Option<&(PathBuf, &str, super::schema::Definitions)>,
+    used: &mut HashSet<String>,
+) -> Result<(), GuidelineError> {
+    match rule {
+        Rule::Uses(name) => {
+            let def = definitions
+                .and_then(|(_, _, d)| d.definitions.iter().find(|d| &d.name == name))
+                .ok_or_else(|| {
+                    invalid(
+                        file,
+                        text,
+                        &format!("Uses(\"{name}\")"),
+                        format!(
+                            "Uses names the definition {name}, which the definitions file \
+                             ({}) does not define",
+                            super::DEFINITIONS_FILE
+                        ),
+                    )
+                })?;
+            used.insert(name.clone());
+            *rule = def.rule.clone();
+        }
+        Rule::AnyOf(rules) => {
+            for r in rules {
+                substitute(file, text, r, definitions, used)?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -279,6 +497,16 @@ fn check_rule(file: &Path, text: &str, criterion: &str, rule: &Rule) -> Result<(
                 &format!("\"{criterion}\""),
                 format!("criterion {criterion}: a Phrase rule needs non-empty terms"),
             ));
+        }
+        Rule::Phrase { terms, near, .. } => {
+            if let Some(why) = terms.iter().chain(near).find_map(|t| unmatchable(t)) {
+                return Err(invalid(
+                    file,
+                    text,
+                    &format!("\"{criterion}\""),
+                    format!("criterion {criterion}: {why}"),
+                ));
+            }
         }
         Rule::AnyOf(rules) => {
             if rules.is_empty() {

@@ -99,34 +99,17 @@ fn from_answers(state: &ReviewState, id: ItemId) -> Option<Suggestion> {
             strength: Strength::Borderline,
         });
     };
-    let mut reasons = Vec::new();
-    for (c, result) in review.criteria.iter().zip(&assessment.criteria) {
-        if c.answer != Answer::Met {
-            reasons.push(format!("{} — {}.", result.question, c.answer));
-        }
-    }
-    Some(if reasons.is_empty() {
-        Suggestion {
-            decision: Decision::MedicallyNecessary,
-            reasons: vec![format!(
-                "Every criterion of {} is met on the current answers.",
-                guideline.title
-            )],
-            alternative: None,
-            strength: Strength::Clear,
-        }
-    } else {
-        Suggestion {
-            decision: Decision::NotMedicallyNecessary,
-            reasons,
-            alternative: assessment.suggestion.alternative.clone(),
-            strength: if review.criteria.iter().any(|c| c.answer == Answer::NotMet) {
-                Strength::Clear
-            } else {
-                Strength::Borderline
-            },
-        }
-    })
+    let answers: Vec<(&str, Answer)> = review
+        .criteria
+        .iter()
+        .zip(&assessment.criteria)
+        .map(|(c, result)| (result.question.as_str(), c.answer))
+        .collect();
+    Some(crate::engine::decide_all_criteria(
+        &guideline.title,
+        &answers,
+        assessment.suggestion.alternative.clone(),
+    ))
 }
 
 /// A rationale draft for `id` from the current answers, their override
