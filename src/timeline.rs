@@ -215,6 +215,69 @@ pub fn build(case: &Case, facts: &[Fact]) -> Timeline {
     Timeline { events }
 }
 
+/// A course of therapy or a medication period: the first to the last dated
+/// mention of one treatment. Drawn as a bar so a reviewer sees how long a
+/// treatment ran, not a row of unrelated dots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreatmentSpan {
+    pub lane: Lane,
+    pub label: String,
+    pub first: chrono::NaiveDate,
+    pub last: chrono::NaiveDate,
+    /// Indices into `Timeline::events` of the mentions that make the span.
+    pub events: Vec<usize>,
+}
+
+/// Spans of the therapy and medication lanes, derived from their events:
+/// mentions of one treatment (same lane and label) on two or more dates.
+/// Sorted by first date.
+pub fn treatment_spans(timeline: &Timeline) -> Vec<TreatmentSpan> {
+    let mut by_key: std::collections::BTreeMap<(Lane, String), Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, e) in timeline.events.iter().enumerate() {
+        if matches!(e.lane, Lane::TherapyAndInjections | Lane::Medications) && e.fact.is_some() {
+            by_key
+                .entry((e.lane, e.label.to_lowercase()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut spans: Vec<TreatmentSpan> = by_key
+        .into_iter()
+        .filter_map(|((lane, _), events)| {
+            let dates = events
+                .iter()
+                .filter_map(|&i| timeline.events.get(i).map(|e| e.date.date));
+            let first = dates.clone().min()?;
+            let last = dates.max()?;
+            if first == last {
+                return None;
+            }
+            let label = timeline.events.get(*events.first()?)?.label.clone();
+            Some(TreatmentSpan {
+                lane,
+                label,
+                first,
+                last,
+                events,
+            })
+        })
+        .collect();
+    spans.sort_by(|a, b| a.first.cmp(&b.first).then(a.label.cmp(&b.label)));
+    spans
+}
+
+/// The dispute's own dates as one band: from the first request, UR or IMR
+/// date to the last. `None` when the case has none.
+pub fn review_band(timeline: &Timeline) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let dates = timeline
+        .events
+        .iter()
+        .filter(|e| e.lane == Lane::Requests)
+        .map(|e| e.date.date);
+    Some((dates.clone().min()?, dates.max()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +378,51 @@ mod tests {
             tl.events.first().map(|e| e.label.as_str()),
             Some("Progress report (PR-2)")
         );
+    }
+
+    fn event(date: NaiveDate, lane: Lane, label: &str, fact: Option<usize>) -> TimelineEvent {
+        TimelineEvent {
+            date: FuzzyDate::day(date),
+            lane,
+            label: label.into(),
+            doc: None,
+            span: None,
+            fact,
+        }
+    }
+
+    #[test]
+    fn repeated_treatments_make_spans_and_requests_a_band() {
+        let tl = Timeline {
+            events: vec![
+                event(date(2015, 1, 5), Lane::Medications, "norco", Some(0)),
+                event(
+                    date(2015, 3, 1),
+                    Lane::TherapyAndInjections,
+                    "physical therapy",
+                    Some(1),
+                ),
+                event(date(2015, 6, 1), Lane::Medications, "Norco", Some(2)),
+                event(date(2015, 7, 1), Lane::Medications, "gabapentin", Some(3)),
+                event(
+                    date(2016, 2, 1),
+                    Lane::Requests,
+                    "Request for authorization",
+                    Some(4),
+                ),
+                event(date(2016, 3, 1), Lane::Requests, "UR denial", None),
+                event(date(2016, 5, 1), Lane::Requests, "IMR assigned", None),
+            ],
+        };
+        let spans = treatment_spans(&tl);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!(spans[0].lane, Lane::Medications);
+        assert_eq!(
+            (spans[0].first, spans[0].last),
+            (date(2015, 1, 5), date(2015, 6, 1))
+        );
+        assert_eq!(spans[0].events, vec![0, 2]);
+        assert_eq!(review_band(&tl), Some((date(2016, 2, 1), date(2016, 5, 1))));
+        assert_eq!(review_band(&Timeline::default()), None);
     }
 }

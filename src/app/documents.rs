@@ -536,7 +536,10 @@ fn restructure(
     let analysis = crate::engine::analyze(&case.without_reference(), library);
     open.review = crate::review::ReviewState::new(case, analysis);
     open.rows = DocRows::build(&open.review.case, &open.review.analysis);
-    open.timeline = super::TimelineCache::build(&open.review.analysis.timeline);
+    open.timeline = super::TimelineView::new(
+        &open.review.analysis.timeline,
+        open.review.case.meta.due_date(),
+    );
     open.summary_facts = super::panels::summary_fact_lists(&open.review.analysis.facts);
     open.focus = None;
     open.selected_fact = None;

@@ -38,7 +38,7 @@ pub use library::{CaseLibrary, LibraryRow};
 pub use panels::{ATTESTATION, signing_summary};
 pub use shortcuts::Shortcut;
 pub use theme::{Theme, ThemeKind};
-pub use timeline::TimelineCache;
+pub use timeline::{TimelineCache, TimelineView};
 
 /// How often unsaved work is written to the autosave file.
 pub const AUTOSAVE_SECONDS: i64 = 60;
@@ -171,9 +171,7 @@ pub struct OpenCase {
     pub focus_search: bool,
     pub rows: DocRows,
     pub search: Search,
-    pub timeline: TimelineCache,
-    pub axis: Option<timeaxis::TimeAxis>,
-    pub zoom_request: Option<f64>,
+    pub timeline: TimelineView,
     pub warnings: Vec<String>,
     /// The letter preview and the audit length it was built at: rebuilt
     /// only when the review changed (every change adds an audit entry).
@@ -187,7 +185,7 @@ pub struct OpenCase {
 impl OpenCase {
     pub fn new(review: ReviewState) -> OpenCase {
         let rows = DocRows::build(&review.case, &review.analysis);
-        let timeline = TimelineCache::build(&review.analysis.timeline);
+        let timeline = TimelineView::new(&review.analysis.timeline, review.case.meta.due_date());
         let summary_facts = panels::summary_fact_lists(&review.analysis.facts);
         let case_key = review.case_key();
         OpenCase {
@@ -206,8 +204,6 @@ impl OpenCase {
             rows,
             search: Search::default(),
             timeline,
-            axis: None,
-            zoom_request: None,
             warnings: Vec::new(),
             letter_cache: None,
             summary_facts,
@@ -1461,7 +1457,7 @@ impl Workstation {
             }
             Shortcut::ZoomIn | Shortcut::ZoomOut => {
                 if let Some(open) = &mut self.open {
-                    open.zoom_request = Some(if s == Shortcut::ZoomIn {
+                    open.timeline.zoom_request = Some(if s == Shortcut::ZoomIn {
                         1.5
                     } else {
                         1.0 / 1.5
@@ -1566,7 +1562,14 @@ impl PaneBehavior<'_> {
         };
         match pane {
             Pane::Summary => panels::summary(ui, open, self.theme, self.actions),
-            Pane::Timeline => timeline::show(ui, open, self.theme, self.actions),
+            Pane::Timeline => timeline::show(
+                ui,
+                &open.review.analysis.timeline,
+                &mut open.timeline,
+                &[],
+                self.theme,
+                self.actions,
+            ),
             Pane::Documents => documents::show(ui, open, self.theme, self.actions),
             Pane::Checklist => panels::checklist(ui, open, self.theme, self.actions),
             Pane::Decision => panels::decision(ui, open, self.theme, self.settings, self.actions),
