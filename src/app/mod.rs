@@ -1562,14 +1562,18 @@ impl PaneBehavior<'_> {
         };
         match pane {
             Pane::Summary => panels::summary(ui, open, self.theme, self.actions),
-            Pane::Timeline => timeline::show(
-                ui,
-                &open.review.analysis.timeline,
-                &mut open.timeline,
-                &[],
-                self.theme,
-                self.actions,
-            ),
+            Pane::Timeline => {
+                let highlight = selected_evidence(open);
+                timeline::show(
+                    ui,
+                    &open.review.case,
+                    &open.review.analysis.timeline,
+                    &mut open.timeline,
+                    &highlight,
+                    self.theme,
+                    self.actions,
+                )
+            }
             Pane::Documents => documents::show(ui, open, self.theme, self.actions),
             Pane::Checklist => panels::checklist(ui, open, self.theme, self.actions),
             Pane::Decision => panels::decision(ui, open, self.theme, self.settings, self.actions),
@@ -1763,4 +1767,23 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
                 .to_string(),
         ),
     }
+}
+
+/// The evidence of the criterion the reviewer has selected, which the timeline
+/// marks. In training the engine's quotes are the answer key, so none.
+fn selected_evidence(open: &OpenCase) -> Vec<crate::assessment::Evidence> {
+    if open.review.mode == Mode::Training {
+        return Vec::new();
+    }
+    let Some(item) = open.review.items.get(open.selected_item) else {
+        return Vec::new();
+    };
+    let Some(criterion) = item.criteria.get(open.selected_criterion) else {
+        return Vec::new();
+    };
+    open.review
+        .assessment(item.item)
+        .and_then(|a| a.criteria.iter().find(|c| c.id == criterion.id))
+        .map(|c| c.evidence.clone())
+        .unwrap_or_default()
 }

@@ -1485,55 +1485,6 @@ fn ocr_cache_control(ui: &mut egui::Ui) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::overdue_text;
-
-    #[test]
-    fn overdue_reads_in_days_months_then_years() {
-        assert_eq!(overdue_text(1), "1 day overdue");
-        assert_eq!(overdue_text(45), "45 days overdue");
-        assert_eq!(overdue_text(95), "overdue by 3 months");
-        assert_eq!(overdue_text(3640), "overdue by 9 years");
-    }
-
-    #[test]
-    fn requested_medications_are_listed_as_requested_not_current() {
-        use super::summary_fact_lists;
-        use crate::case::DocId;
-        use crate::fact::{Certainty, Fact, FactKind, Span, Subject};
-        let med = |concept: &str, certainty| Fact {
-            kind: FactKind::Medication,
-            concept: concept.to_string(),
-            doc: DocId(0),
-            span: Span::new(0, 1),
-            sentence: Span::new(0, 1),
-            certainty,
-            subject: Subject::Patient,
-            date: None,
-            region: None,
-            side: None,
-            value: None,
-            detail: None,
-        };
-        let lists = summary_fact_lists(&[
-            med("naproxen", Certainty::Affirmed),
-            med("tramadol", Certainty::Hypothetical),
-        ]);
-        let find = |t: &str| {
-            lists
-                .iter()
-                .find(|(title, _)| *title == t)
-                .map(|(_, l)| l.clone())
-        };
-        assert_eq!(find("Medications"), Some(vec!["naproxen".to_string()]));
-        assert_eq!(
-            find("Medications requested or planned"),
-            Some(vec!["tramadol".to_string()])
-        );
-    }
-}
-
 /// The command palette (Ctrl+K): type part of a command's name, pick with
 /// the arrow keys, run with Enter, leave with Escape. `None` while it stays
 /// open; `Some(None)` when dismissed; `Some(Some(command))` to run one.
@@ -1601,4 +1552,53 @@ pub fn palette(ctx: &egui::Context, palette: &mut super::Palette) -> Option<Opti
         return Some(chosen);
     }
     response.should_close().then_some(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overdue_text;
+
+    #[test]
+    fn overdue_reads_in_days_months_then_years() {
+        assert_eq!(overdue_text(1), "1 day overdue");
+        assert_eq!(overdue_text(45), "45 days overdue");
+        assert_eq!(overdue_text(95), "overdue by 3 months");
+        assert_eq!(overdue_text(3640), "overdue by 9 years");
+    }
+
+    #[test]
+    fn requested_medications_are_listed_as_requested_not_current() {
+        use super::summary_fact_lists;
+        use crate::case::DocId;
+        use crate::fact::{Certainty, Fact, FactKind, Span, Subject};
+        let med = |concept: &str, certainty| Fact {
+            kind: FactKind::Medication,
+            concept: concept.to_string(),
+            doc: DocId(0),
+            span: Span::new(0, 1),
+            sentence: Span::new(0, 1),
+            certainty,
+            subject: Subject::Patient,
+            date: None,
+            region: None,
+            side: None,
+            value: None,
+            detail: None,
+        };
+        let lists = summary_fact_lists(&[
+            med("naproxen", Certainty::Affirmed),
+            med("tramadol", Certainty::Hypothetical),
+        ]);
+        let find = |t: &str| {
+            lists
+                .iter()
+                .find(|(title, _)| *title == t)
+                .map(|(_, l)| l.clone())
+        };
+        assert_eq!(find("Medications"), Some(vec!["naproxen".to_string()]));
+        assert_eq!(
+            find("Medications requested or planned"),
+            Some(vec!["tramadol".to_string()])
+        );
+    }
 }

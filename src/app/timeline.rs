@@ -174,6 +174,7 @@ fn is_highlighted(e: &crate::timeline::TimelineEvent, highlight: &[Evidence]) ->
 /// Draws the timeline.
 pub fn show(
     ui: &mut egui::Ui,
+    case: &crate::case::Case,
     timeline: &Timeline,
     view: &mut TimelineView,
     highlight: &[Evidence],
@@ -449,6 +450,12 @@ pub fn show(
     if let Some((_, ev)) = hovered
         && let Some(e) = events.get(ev)
     {
+        let doc = e.doc.and_then(|d| case.document(d));
+        let quote = match (doc, e.span) {
+            (Some(d), Some(s)) if s.len() < 400 => s.slice(&d.text).trim().to_string(),
+            _ => String::new(),
+        };
+        let doc_title = doc.map(|d| d.title.clone()).unwrap_or_default();
         let label = e.label.clone();
         let date = e.date.to_string();
         let lane = e.lane.label();
@@ -456,6 +463,12 @@ pub fn show(
             ui.set_max_width(360.0);
             ui.label(RichText::new(label).strong());
             ui.label(format!("{date} · {lane}"));
+            if !doc_title.is_empty() {
+                ui.label(RichText::new(doc_title).italics());
+            }
+            if !quote.is_empty() {
+                ui.label(format!("\u{201c}{quote}\u{201d}"));
+            }
             if e.doc.is_some() {
                 ui.label(RichText::new("Click to open the source").small());
             }

@@ -395,8 +395,10 @@ pub(super) fn resolve_definitions(
             substitute(file, text, &mut c.rule, definitions, &mut used)?;
         }
     }
-    if let Some((file, text, d)) = definitions {
-        if let Some(unused) = d.definitions.iter().find(|d| !used.contains(&d.name)) {
+    if let Some((file, text, d)) = definitions
+        && let Some(unused) = d.definitions.iter().find(|d| !used.contains(&d.name))
+    {
+        {
             return Err(invalid(
                 file,
                 text,
