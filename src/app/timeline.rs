@@ -307,7 +307,7 @@ pub fn show(
             } else {
                 Align2::LEFT_TOP
             },
-            "Request → UR → IMR",
+            "Request – UR – IMR",
             small.clone(),
             accent,
         );
