@@ -215,7 +215,21 @@ fn case_library_lists_sorts_filters_and_opens_cases() {
     h.get_by_label("Pick ZZ01-0000104").click();
     h.run();
     assert_eq!(h.state().library.chosen.len(), 1);
-    assert!(h.query_by_label_contains("Session list: 1 cases").is_some());
+    assert!(h.query_by_label_contains("Session list: 1 case").is_some());
+    assert!(h.query_by_label_contains("1 cases").is_none());
+    // "Clear list" beside "Next case" asks first; "Keep" keeps the list.
+    h.get_by_label("Clear list…").click();
+    h.run();
+    assert_eq!(
+        h.state().library.chosen.len(),
+        1,
+        "one click clears nothing"
+    );
+    assert!(h.query_by_label("Clear the session list?").is_some());
+    h.get_by_label("Keep").click();
+    h.run();
+    assert_eq!(h.state().library.chosen.len(), 1);
+    assert!(h.query_by_label("Clear the session list?").is_none());
 
     // Sort by case number, then reverse it.
     h.get_by_label("Case").click();
@@ -261,6 +275,11 @@ fn case_library_lists_sorts_filters_and_opens_cases() {
         h.state().open.as_ref().map(|o| o.review.mode),
         Some(Mode::Training)
     );
+    // A published case was decided long ago: the bar shows when, not a
+    // deadline overdue by years.
+    h.run();
+    assert!(h.query_by_label("Decided 01/18/2019").is_some());
+    assert!(h.query_by_label_contains("overdue").is_none());
 }
 
 /// Decides every demo item as the engine suggests and gives the knee

@@ -15,6 +15,7 @@ use crate::request::Category;
 
 use super::Action;
 use super::files::Backend;
+use super::panels::counted;
 use super::theme::Theme;
 
 /// One letter in the library.
@@ -56,6 +57,9 @@ pub struct CaseLibrary {
     pub chosen: Vec<usize>,
     /// Position in `chosen` of the case being shown.
     pub position: Option<usize>,
+    /// "Clear list" was pressed and waits for a confirmation: a trainer's
+    /// picked session is not thrown away by one click beside "Next case".
+    pub confirm_clear: bool,
     job: Option<LibraryJob>,
 }
 
@@ -157,8 +161,8 @@ impl CaseLibrary {
                 Err(TryRecvError::Disconnected) => {
                     self.job = None;
                     return Some(format!(
-                        "Case library: {} letters read, {} could not be read",
-                        self.rows.len(),
+                        "Case library: {} read, {} could not be read",
+                        counted(self.rows.len(), "letter", "letters"),
                         self.errors.len()
                     ));
                 }
@@ -330,8 +334,8 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
     if !lib.chosen.is_empty() {
         ui.horizontal(|ui| {
             ui.label(format!(
-                "Session list: {} cases{}",
-                lib.chosen.len(),
+                "Session list: {}{}",
+                counted(lib.chosen.len(), "case", "cases"),
                 lib.position
                     .map(|p| format!(" — showing {} of {}", p + 1, lib.chosen.len()))
                     .unwrap_or_default()
@@ -342,14 +346,31 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
             if ui.button("Next case").clicked() {
                 actions.push(Action::StepLibrary(true));
             }
-            if ui.button("Clear list").clicked() {
-                lib.chosen.clear();
-                lib.position = None;
+            ui.add_space(24.0);
+            if lib.confirm_clear {
+                ui.label("Clear the session list?");
+                if ui.button("Clear").clicked() {
+                    lib.chosen.clear();
+                    lib.position = None;
+                    lib.confirm_clear = false;
+                }
+                if ui.button("Keep").clicked() {
+                    lib.confirm_clear = false;
+                }
+            } else if ui.button("Clear list…").clicked() {
+                lib.confirm_clear = true;
             }
         });
     }
     let visible = lib.visible();
-    ui.label(RichText::new(format!("{} of {} letters", visible.len(), lib.rows.len())).small());
+    ui.label(
+        RichText::new(format!(
+            "{} of {}",
+            visible.len(),
+            counted(lib.rows.len(), "letter", "letters")
+        ))
+        .small(),
+    );
     // What a trainer picks by (items, outcomes) comes before the long
     // specialty lists, so it is in view without scrolling sideways.
     let mut columns = vec![

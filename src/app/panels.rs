@@ -189,6 +189,16 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+/// A count with its noun in the right number ("1 case", "3 cases"): the
+/// window's status lines read as sentences, not as "1 cases".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// How late a determination is, in the unit a reader takes in at a glance:
 /// days for the first two months, then months, then years.
 pub fn overdue_text(days: i64) -> String {
@@ -240,11 +250,17 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
             decided
         ));
         ui.separator();
-        match meta.due_date() {
-            Some(due) => {
+        match (meta.decision_date, meta.due_date()) {
+            (Some(decided), _) => {
+                ui.label(
+                    RichText::new(format!("Decided {}", decided.format("%m/%d/%Y")))
+                        .color(theme.weak_text),
+                );
+            }
+            (None, Some(due)) => {
                 let left = (due - today).num_days();
                 let (text, color) =
-                    if open.review.mode == Mode::Training || meta.decision_date.is_some() {
+                    if open.review.mode == Mode::Training {
                         (
                             format!("Due {} ({})", due.format("%m/%d/%Y"), meta.priority),
                             theme.weak_text,
@@ -287,7 +303,7 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
                 ui.label(RichText::new(text).color(color))
                     .on_hover_text(basis);
             }
-            None => {
+            (None, None) => {
                 ui.label(RichText::new("Due date unknown").color(theme.weak_text))
                     .on_hover_text(
                         "No IMR application-received date was found in the records; the due date counts from it.",
@@ -1126,8 +1142,8 @@ fn session_summary(ui: &mut egui::Ui, session: &[training::CaseScore], theme: &T
     ui.add_space(6.0);
     ui.label(RichText::new("Session summary").strong());
     ui.label(format!(
-        "{} cases · {} of {} items agree with the expert ({:.0}%) · Cohen's kappa {}",
-        session.len(),
+        "{} · {} of {} items agree with the expert ({:.0}%) · Cohen's kappa {}",
+        counted(session.len(), "case", "cases"),
         s.agreed,
         s.judged,
         s.agreement * 100.0,
@@ -1556,7 +1572,14 @@ pub fn palette(ctx: &egui::Context, palette: &mut super::Palette) -> Option<Opti
 
 #[cfg(test)]
 mod tests {
-    use super::overdue_text;
+    use super::{counted, overdue_text};
+
+    #[test]
+    fn counts_take_the_noun_in_the_right_number() {
+        assert_eq!(counted(0, "case", "cases"), "0 cases");
+        assert_eq!(counted(1, "case", "cases"), "1 case");
+        assert_eq!(counted(2, "letter", "letters"), "2 letters");
+    }
 
     #[test]
     fn overdue_reads_in_days_months_then_years() {
