@@ -181,7 +181,7 @@ fn synthetic() -> (Case, Analysis) {
     )
 }
 
-fn synthetic_case() -> Case {
+fn synthetic_case(_today: chrono::NaiveDate) -> Case {
     synthetic().0
 }
 

@@ -190,7 +190,7 @@ fn pipeline(path: &Path, library: &Library) -> Pass {
 
 static OPENED: OnceLock<(Case, Analysis)> = OnceLock::new();
 
-fn opened_case() -> Case {
+fn opened_case(_today: chrono::NaiveDate) -> Case {
     OPENED.get().map_or_else(Case::new, |o| o.0.clone())
 }
 

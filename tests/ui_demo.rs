@@ -27,12 +27,13 @@ fn demo_case_opens_with_items_guidelines_and_live_suggestions() {
         h.query_by_label_contains(&format!("Items: {n} (0 decided)"))
             .is_some()
     );
-    // The demo's IMR application (received 11/07/2016) sets the due date,
-    // long past on the tests' clock.
+    // The window dates the demo so that its IMR application arrived nine
+    // days before the clock's today (03/02/2026): a standard review (30 days
+    // from receipt) then has three weeks left, not years overdue.
     assert!(
-        h.query_by_label_contains("Due 12/07/2016 — overdue by 9 years (Standard)")
+        h.query_by_label_contains("Due 03/23/2026 — 21 days left (Standard)")
             .is_some(),
-        "the case bar shows the demo's due date"
+        "the case bar shows the dated demo's due date"
     );
     assert!(
         h.query_by_label_contains(&format!("Disputed items ({n})"))

@@ -522,7 +522,9 @@ fn the_case_summary_is_edited_in_the_window_with_undo() {
         .as_ref()
         .map(|o| o.review.summary.clone())
         .unwrap_or_default();
-    assert!(before.contains("10/10/2016"), "{before}");
+    // The window dates the demo to the clock: its last progress report,
+    // written 10/10/2016, falls on 01/24/2026.
+    assert!(before.contains("01/24/2026"), "{before}");
     let mut h = harness(ws);
     h.run();
     let label = "Edit the drafted summary; every finding names its report and date";

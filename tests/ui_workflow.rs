@@ -32,7 +32,8 @@ fn span_of(text: &str, needle: &str) -> Span {
     Span::new(start, start + needle.len())
 }
 
-fn fixture_case() -> Case {
+/// The fixture is dated as written, whatever day the window asks for.
+fn fixture_case_on(_today: NaiveDate) -> Case {
     let mut case = Case::new();
     case.meta.case_number = Some("DEMO-TEST".into());
     case.meta.date_of_injury = Some(day(2025, 6, 3));
@@ -197,7 +198,7 @@ fn fixture_analysis(case: &Case) -> Analysis {
 
 fn backend() -> Backend {
     Backend {
-        demo_case: fixture_case,
+        demo_case: fixture_case_on,
         import: |p| Err(format!("{}: not available in this test", p.display())),
         analyze: fixture_analysis,
     }

@@ -36,7 +36,10 @@ impl Lcg {
 
 /// A workstation showing the case `demo_case` builds, analysed by
 /// `analyze`; nothing touches the real disk or clock.
-pub fn workstation(demo_case: fn() -> Case, analyze: fn(&Case) -> Analysis) -> Workstation {
+pub fn workstation(
+    demo_case: fn(chrono::NaiveDate) -> Case,
+    analyze: fn(&Case) -> Analysis,
+) -> Workstation {
     let env = Env {
         clock: Box::new(FixedClock::new(
             Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)

@@ -10,7 +10,7 @@ use super::files::Backend;
 /// Importers from `ingest`, the demo case, and the engine.
 pub fn real() -> Backend {
     Backend {
-        demo_case: crate::ingest::demo_case,
+        demo_case: crate::ingest::demo_case_as_of,
         import,
         analyze,
     }

@@ -164,8 +164,8 @@ pub type ImportResult = Result<(Case, Vec<String>), String>;
 /// small fixtures and the benchmark a synthetic case.
 #[derive(Clone, Copy)]
 pub struct Backend {
-    /// The built-in demonstration case.
-    pub demo_case: fn() -> Case,
+    /// The built-in demonstration case, dated as of the given day.
+    pub demo_case: fn(chrono::NaiveDate) -> Case,
     /// Reads a letter, a record, a records folder or a case file; returns
     /// the case and the import warnings, or a message naming the file.
     pub import: fn(&Path) -> ImportResult,

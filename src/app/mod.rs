@@ -480,7 +480,7 @@ impl Workstation {
 
     /// Opens the built-in demo case.
     pub fn open_demo(&mut self) {
-        let case = (self.env.backend.demo_case)();
+        let case = (self.env.backend.demo_case)(self.env.clock.now().date_naive());
         let analysis = (self.env.backend.analyze)(&case.without_reference());
         self.open_case(case, analysis, None, Vec::new(), false);
     }

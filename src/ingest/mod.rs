@@ -28,7 +28,7 @@ use regex::Regex;
 
 use crate::case::Case;
 
-pub use demo::demo_case;
+pub use demo::{demo_case, demo_case_as_of};
 pub use letter::{letter_from_text, looks_like_letter};
 pub use native::{case_from_ron, save_case_ron};
 pub use pdf::{MAX_INFLATED_STREAM, PdfText, pdf_document, pdf_text};
