@@ -35,12 +35,14 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// Numeric (MM/DD/YYYY, MM/DD/YY) and written ("March 18, 2016") dates, the
-/// forms the demo records use.
+/// Numeric (MM/DD/YYYY, MM-DD-YYYY, MM/DD/YY), written ("March 18, 2016")
+/// and month-only ("March 2016") dates: the forms the demo records use.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\b(?:(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b|(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) (?P<wd>\d{1,2}), (?P<wy>\d{4})\b)",
-    )
+    const MONTH: &str =
+        "January|February|March|April|May|June|July|August|September|October|November|December";
+    Regex::new(&format!(
+        r"\b(?:(?P<m>\d{{1,2}})(?P<s1>[/-])(?P<d>\d{{1,2}})(?P<s2>[/-])(?P<y>\d{{4}}|\d{{2}})\b|(?P<month>{MONTH}) (?:(?P<wd>\d{{1,2}}), )?(?P<wy>\d{{4}})\b)"
+    ))
     .expect("the demo date pattern is valid")
 });
 
@@ -129,10 +131,19 @@ fn shift_dates(text: &str, days: i64) -> String {
 fn shifted(c: &Captures, days: i64) -> Option<String> {
     if let Some(month) = c.name("month") {
         let m = MONTHS.iter().position(|n| *n == month.as_str())? as u32 + 1;
-        let date = NaiveDate::from_ymd_opt(c["wy"].parse().ok()?, m, c["wd"].parse().ok()?)?
+        // A month without a day moves as its middle day does.
+        let day = c.name("wd").map_or(Some(15), |d| d.as_str().parse().ok())?;
+        let date = NaiveDate::from_ymd_opt(c["wy"].parse().ok()?, m, day)?
             .checked_add_signed(Duration::days(days))?;
         let name = MONTHS[date.month0() as usize];
-        return Some(format!("{name} {}, {}", date.day(), date.year()));
+        return Some(match c.name("wd") {
+            Some(_) => format!("{name} {}, {}", date.day(), date.year()),
+            None => format!("{name} {}", date.year()),
+        });
+    }
+    let sep = c.name("s1")?.as_str();
+    if sep != c.name("s2")?.as_str() {
+        return None;
     }
     let year = c.name("y")?.as_str();
     let two_digit = year.len() == 2;
@@ -140,11 +151,8 @@ fn shifted(c: &Captures, days: i64) -> Option<String> {
     let y = if two_digit { 2000 + y } else { y };
     let date = NaiveDate::from_ymd_opt(y, c["m"].parse().ok()?, c["d"].parse().ok()?)?
         .checked_add_signed(Duration::days(days))?;
-    Some(if two_digit {
-        date.format("%m/%d/%y").to_string()
-    } else {
-        date.format("%m/%d/%Y").to_string()
-    })
+    let form = if two_digit { "%m/%d/%y" } else { "%m/%d/%Y" };
+    Some(date.format(form).to_string().replace('/', sep))
 }
 
 fn build(dates: impl Fn(&str) -> String) -> Case {
@@ -166,10 +174,12 @@ mod tests {
 
     #[test]
     fn dates_move_by_whole_days_in_their_own_form() {
-        let text = "Seen 02/15/2016 and 04/04/16; MRI of March 18, 2016; ref 13/45/2016.";
+        let text = "Seen 02/15/2016, 10-10-2016 and 04/04/16; MRI of March 18, 2016; \
+                    therapy until March 2016; ref 13/45/2016, 01/02-2016.";
         assert_eq!(
             shift_dates(text, 20),
-            "Seen 03/06/2016 and 04/24/16; MRI of April 7, 2016; ref 13/45/2016."
+            "Seen 03/06/2016, 10-30-2016 and 04/24/16; MRI of April 7, 2016; \
+             therapy until April 2016; ref 13/45/2016, 01/02-2016."
         );
     }
 
@@ -190,5 +200,14 @@ mod tests {
             "intervals stay as written"
         );
         assert_eq!(case.items.len(), written.items.len());
+        // Every document keeps its place in the record: the same order, and
+        // each dated the same number of days later.
+        let shift = (received - written.meta.application_received.unwrap()).num_days();
+        let dates = |c: &Case| c.documents.iter().map(|d| d.date).collect::<Vec<_>>();
+        let moved: Vec<_> = dates(&written)
+            .into_iter()
+            .map(|d| d.map(|d| d + Duration::days(shift)))
+            .collect();
+        assert_eq!(dates(&case), moved);
     }
 }
