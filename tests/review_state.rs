@@ -292,9 +292,25 @@ fn undo_redo_and_coalesced_typing() {
     assert!(!state.can_undo());
     assert!(state.apply(Command::Redo, &c).is_ok());
     assert_eq!(state.items[2].rationale, "The new text");
-    // The audit log keeps everything, undo included.
+    // The audit log keeps everything, undo included; the three keystrokes
+    // are one entry, as they are one undo step.
     assert!(state.audit.iter().any(|a| a.action.starts_with("Undo:")));
-    assert_eq!(state.audit.len(), 7);
+    let typed = state
+        .audit
+        .iter()
+        .filter(|a| a.action == "Item #3: rationale edited")
+        .count();
+    assert_eq!(typed, 1, "{:?}", state.audit);
+    assert_eq!(state.audit.len(), 5, "{:?}", state.audit);
+    // Entries name the checklist question, not the criterion's id.
+    assert!(
+        state
+            .audit
+            .iter()
+            .all(|a| !a.action.contains("\"mechanical\"")),
+        "{:?}",
+        state.audit
+    );
 }
 
 #[test]
@@ -302,12 +318,13 @@ fn undo_is_capped() {
     let (case, analysis) = fixture();
     let mut state = ReviewState::new(case, analysis);
     let c = clock();
+    // Decisions are separate steps (typing in one note would be one step).
     for i in 0..(imrdesk::review::UNDO_CAP + 50) {
         state
             .apply(
-                Command::SetNote {
+                Command::Decide {
                     item: ItemId(0),
-                    text: format!("note {i}"),
+                    decision: (i % 2 == 0).then_some(Decision::MedicallyNecessary),
                 },
                 &c,
             )
@@ -391,10 +408,21 @@ fn finalize_lists_what_is_missing_then_signs_and_locks() {
     };
     assert!(missing.contains(&Missing::ItemUndecided(ItemId(0))));
     assert!(missing.contains(&Missing::RationaleEmpty(ItemId(1))));
-    assert!(missing.contains(&Missing::OverrideWithoutReason {
-        item: ItemId(2),
-        criterion: "mechanical".into()
-    }));
+    let unexplained = missing.iter().find_map(|m| match m {
+        Missing::OverrideWithoutReason {
+            item: ItemId(2),
+            criterion,
+            question,
+        } => Some((criterion.as_str(), question.as_str())),
+        _ => None,
+    });
+    let Some(("mechanical", question)) = unexplained else {
+        panic!("item 2's override without a reason is missing: {missing:?}");
+    };
+    assert!(
+        !question.is_empty() && question != "mechanical",
+        "the reviewer is shown the checklist question, not the id: {question}"
+    );
     assert!(missing.contains(&Missing::ReviewerName));
     assert_eq!(state.status, Status::Draft);
 

@@ -248,7 +248,12 @@ pub enum Command {
 pub enum Missing {
     ItemUndecided(ItemId),
     RationaleEmpty(ItemId),
-    OverrideWithoutReason { item: ItemId, criterion: String },
+    /// `question` is what the reviewer sees on the checklist; `criterion` the id.
+    OverrideWithoutReason {
+        item: ItemId,
+        criterion: String,
+        question: String,
+    },
     ReviewerName,
 }
 
@@ -257,9 +262,9 @@ impl fmt::Display for Missing {
         match self {
             Missing::ItemUndecided(i) => write!(f, "Item {i}: no decision"),
             Missing::RationaleEmpty(i) => write!(f, "Item {i}: the rationale is empty"),
-            Missing::OverrideWithoutReason { item, criterion } => write!(
+            Missing::OverrideWithoutReason { item, question, .. } => write!(
                 f,
-                "Item {item}: the override of criterion \"{criterion}\" has no reason"
+                "Item {item}: the override of \"{question}\" has no reason"
             ),
             Missing::ReviewerName => f.write_str("Reviewer name is not set (Settings)"),
         }
@@ -359,10 +364,12 @@ fn step(
 }
 
 /// The text being typed into, for coalescing undo steps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Typing {
     Rationale(ItemId),
     Summary,
+    Note(ItemId),
+    Reason(ItemId, String),
 }
 
 impl ReviewState {
@@ -534,6 +541,17 @@ impl ReviewState {
     }
 
     /// The engine's own answer to a criterion, as computed.
+    /// A criterion as a reader knows it: the checklist's question, or the id
+    /// when the analysis no longer has it. Audit entries and refusals name
+    /// criteria this way, never by their internal ids alone.
+    pub fn criterion_question(&self, item: ItemId, criterion: &str) -> String {
+        self.assessment(item)
+            .and_then(|a| a.criteria.iter().find(|c| c.id == criterion))
+            .map(|c| c.question.trim().trim_end_matches('?').to_string())
+            .filter(|q| !q.is_empty())
+            .unwrap_or_else(|| criterion.to_string())
+    }
+
     pub fn engine_answer(&self, item: ItemId, criterion: &str) -> Option<Answer> {
         self.assessment(item)?
             .criteria
@@ -575,6 +593,7 @@ impl ReviewState {
                     missing.push(Missing::OverrideWithoutReason {
                         item: item.item,
                         criterion: c.id.clone(),
+                        question: self.criterion_question(item.item, &c.id),
                     });
                 }
             }
@@ -699,6 +718,9 @@ impl ReviewState {
         if self.is_read_only() && !read_only_ok {
             return Err(Refusal::ReadOnly);
         }
+        // Typing that continues the last edit (as undo coalesces it) updates
+        // that edit's audit entry instead of adding one per keystroke.
+        let mut continues_typing = false;
         let action = match cmd {
             Command::Undo => {
                 let History { undo, redo, .. } = &mut self.history;
@@ -750,6 +772,7 @@ impl ReviewState {
             edit => {
                 let (label, coalesce) = self.check_edit(&edit)?;
                 let skip_snapshot = coalesce.is_some() && coalesce == self.history.coalesce;
+                continues_typing = skip_snapshot;
                 if !skip_snapshot {
                     self.history.undo.push(Snapshot {
                         label: label.clone(),
@@ -766,10 +789,14 @@ impl ReviewState {
                 label
             }
         };
-        self.audit.push(AuditEntry {
-            at: clock.now(),
-            action: action.clone(),
-        });
+        let at = clock.now();
+        match self.audit.last_mut() {
+            Some(last) if continues_typing && last.action == action => last.at = at,
+            _ => self.audit.push(AuditEntry {
+                at,
+                action: action.clone(),
+            }),
+        }
         Ok(action)
     }
 
@@ -845,8 +872,9 @@ impl ReviewState {
                     .filter(|r| !r.trim().is_empty())
                     .map(|r| format!(" — reason: {}", r.trim()))
                     .unwrap_or_default();
+                let question = self.criterion_question(*item, criterion);
                 (
-                    format!("Item {item}: criterion \"{criterion}\" set to {answer}{why}"),
+                    format!("Item {item}: \"{question}\" set to {answer}{why}"),
                     None,
                 )
             }
@@ -862,17 +890,18 @@ impl ReviewState {
                         criterion: criterion.clone(),
                     });
                 }
+                let question = self.criterion_question(*item, criterion);
                 (
-                    format!(
-                        "Item {item}: reason for criterion \"{criterion}\": {}",
-                        reason.trim()
-                    ),
-                    None,
+                    format!("Item {item}: reason for \"{question}\" edited"),
+                    Some(Typing::Reason(*item, criterion.clone())),
                 )
             }
             Command::SetNote { item, .. } => {
                 item_of(*item)?;
-                (format!("Item {item}: note edited"), None)
+                (
+                    format!("Item {item}: note edited"),
+                    Some(Typing::Note(*item)),
+                )
             }
             Command::Decide { item, decision } => {
                 item_of(*item)?;
