@@ -554,3 +554,29 @@ fn the_case_summary_is_edited_in_the_window_with_undo() {
         Some(before)
     );
 }
+
+#[test]
+fn the_override_dialog_names_the_question_not_the_id() {
+    let mut ws = ui_support::in_memory(real_backend(), ui_support::signing_settings());
+    ws.open_demo();
+    let (item, criterion, question) = undocumented_criterion(&ws);
+    ws.handle(Action::SetAnswer {
+        item,
+        criterion: criterion.clone(),
+        answer: Answer::Met,
+    });
+    let mut h = harness(ws);
+    h.run();
+    assert!(h.query_by_label("Reason for the override").is_some());
+    let shown = question.trim_end_matches('?');
+    assert!(
+        h.query_by_label_contains(&format!("set \"{shown}\" to"))
+            .is_some(),
+        "the dialog asks about {shown:?}"
+    );
+    assert!(
+        h.query_by_label_contains(&format!("set \"{criterion}\" to"))
+            .is_none(),
+        "the dialog does not show the id {criterion:?}"
+    );
+}

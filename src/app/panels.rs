@@ -1242,11 +1242,7 @@ pub fn signing_summary(review: &crate::review::ReviewState) -> Vec<String> {
         out.push(format!("Item {}: {text} — {decision}", item.item));
         for c in &item.criteria {
             if review.is_override(item.item, c) {
-                let question = review
-                    .assessment(item.item)
-                    .and_then(|a| a.criteria.iter().find(|x| x.id == c.id))
-                    .map(|x| x.question.trim().to_string())
-                    .unwrap_or_else(|| c.id.clone());
+                let question = review.criterion_question(item.item, &c.id);
                 out.push(format!(
                     "    override: \"{question}\" set to {} — reason: {}",
                     c.answer,
@@ -1284,7 +1280,12 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
         match &mut modal {
             Modal::OverrideReason { item, criterion, answer, reason } => {
                 ui.heading("Reason for the override");
-                ui.label(format!("Item {item}: set \"{criterion}\" to {answer}. In one line, why?"));
+                let question = ws
+                    .open
+                    .as_ref()
+                    .map(|o| o.review.criterion_question(*item, criterion))
+                    .unwrap_or_else(|| criterion.clone());
+                ui.label(format!("Item {item}: set \"{question}\" to {answer}. In one line, why?"));
                 let label = ui.label("Reason:");
                 let edit = ui.add(egui::TextEdit::singleline(reason).desired_width(480.0).id_salt("override-reason")).labelled_by(label.id);
                 edit.request_focus();
