@@ -211,10 +211,13 @@ fn case_library_lists_sorts_filters_and_opens_cases() {
     }
     assert!(h.query_by_label_contains("Expert decisions").is_some());
     assert!(h.query_by_label("1 overturned").is_some());
-    // Picking a case for the session list, by its accessible name.
+    // Picking a case for the session list, by its accessible name; the
+    // rows stay where they were, so the next click lands on the row aimed at.
+    let row_before = h.get_by_label("Pick ZZ01-0000101").rect();
     h.get_by_label("Pick ZZ01-0000104").click();
     h.run();
     assert_eq!(h.state().library.chosen.len(), 1);
+    assert_eq!(h.get_by_label("Pick ZZ01-0000101").rect(), row_before);
     assert!(h.query_by_label_contains("Session list: 1 case").is_some());
     assert!(h.query_by_label_contains("1 cases").is_none());
     // "Clear list" beside "Next case" asks first; "Keep" keeps the list.

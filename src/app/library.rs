@@ -331,8 +331,11 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
         );
         return;
     }
-    if !lib.chosen.is_empty() {
-        ui.horizontal(|ui| {
+    // The session line is always drawn, empty or not, so ticking the first
+    // case does not push the table down under the pointer.
+    let picked = !lib.chosen.is_empty();
+    ui.horizontal(|ui| {
+        if picked {
             ui.label(format!(
                 "Session list: {}{}",
                 counted(lib.chosen.len(), "case", "cases"),
@@ -340,12 +343,22 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
                     .map(|p| format!(" — showing {} of {}", p + 1, lib.chosen.len()))
                     .unwrap_or_default()
             ));
-            if ui.button("Previous case").clicked() {
-                actions.push(Action::StepLibrary(false));
-            }
-            if ui.button("Next case").clicked() {
-                actions.push(Action::StepLibrary(true));
-            }
+        } else {
+            ui.label("Session list: none yet — tick cases to step through them");
+        }
+        if ui
+            .add_enabled(picked, egui::Button::new("Previous case"))
+            .clicked()
+        {
+            actions.push(Action::StepLibrary(false));
+        }
+        if ui
+            .add_enabled(picked, egui::Button::new("Next case"))
+            .clicked()
+        {
+            actions.push(Action::StepLibrary(true));
+        }
+        if picked {
             ui.add_space(24.0);
             if lib.confirm_clear {
                 ui.label("Clear the session list?");
@@ -360,8 +373,8 @@ pub fn show(ui: &mut egui::Ui, lib: &mut CaseLibrary, theme: &Theme, actions: &m
             } else if ui.button("Clear list…").clicked() {
                 lib.confirm_clear = true;
             }
-        });
-    }
+        }
+    });
     let visible = lib.visible();
     ui.label(
         RichText::new(format!(
