@@ -703,3 +703,34 @@ fn training_score_compares_trainee_engine_and_expert() {
     // The trainee said "no" throughout: kappa is 0 (no better than chance).
     assert_eq!(summary.kappa.map(|k| (k * 1000.0).round()), Some(0.0));
 }
+
+#[test]
+fn typing_an_override_reason_is_one_audit_entry_with_the_final_text() {
+    let (case, analysis) = fixture();
+    let mut state = ReviewState::new(case, analysis);
+    let c = clock();
+    state
+        .apply(set(2, "mechanical", Answer::NotMet, Some("E")), &c)
+        .unwrap_or_default();
+    let before = state.audit.len();
+    for reason in ["Ex", "Exam", "Exam normal on two visits"] {
+        let r = state.apply(
+            Command::SetOverrideReason {
+                item: ItemId(2),
+                criterion: "mechanical".into(),
+                reason: reason.into(),
+            },
+            &c,
+        );
+        assert!(r.is_ok(), "{r:?}");
+    }
+    assert_eq!(state.audit.len(), before + 1, "{:?}", state.audit);
+    let last = state.audit.last().map(|a| a.action.as_str()).unwrap_or("");
+    assert!(last.ends_with(": Exam normal on two visits"), "{last}");
+    // One undo step takes the whole typed reason back.
+    assert!(state.apply(Command::Undo, &c).is_ok());
+    assert_eq!(
+        state.items[2].criteria[0].override_reason.as_deref(),
+        Some("E")
+    );
+}

@@ -719,7 +719,8 @@ impl ReviewState {
             return Err(Refusal::ReadOnly);
         }
         // Typing that continues the last edit (as undo coalesces it) updates
-        // that edit's audit entry instead of adding one per keystroke.
+        // that edit's audit entry instead of adding one per keystroke: the
+        // same coalescing key means the last entry is that typing's.
         let mut continues_typing = false;
         let action = match cmd {
             Command::Undo => {
@@ -791,7 +792,10 @@ impl ReviewState {
         };
         let at = clock.now();
         match self.audit.last_mut() {
-            Some(last) if continues_typing && last.action == action => last.at = at,
+            Some(last) if continues_typing => {
+                last.at = at;
+                last.action.clone_from(&action);
+            }
             _ => self.audit.push(AuditEntry {
                 at,
                 action: action.clone(),
@@ -892,7 +896,7 @@ impl ReviewState {
                 }
                 let question = self.criterion_question(*item, criterion);
                 (
-                    format!("Item {item}: reason for \"{question}\" edited"),
+                    format!("Item {item}: reason for \"{question}\": {}", reason.trim()),
                     Some(Typing::Reason(*item, criterion.clone())),
                 )
             }
