@@ -177,7 +177,11 @@ impl Context<'_> {
             return (
                 Answer::Met,
                 clin_yes.into_iter().take(MAX_QUOTES).collect(),
-                format!("{n} sentence(s) in the records support it ({what})."),
+                format!(
+                    "{} in the records {} it ({what}).",
+                    sentences(n),
+                    agree(n, "supports", "support")
+                ),
             );
         }
         if !clin_no.is_empty() {
@@ -185,7 +189,11 @@ impl Context<'_> {
             return (
                 Answer::NotMet,
                 clin_no.into_iter().take(MAX_QUOTES).collect(),
-                format!("{n} sentence(s) in the records contradict it ({what})."),
+                format!(
+                    "{} in the records {} it ({what}).",
+                    sentences(n),
+                    agree(n, "contradicts", "contradict")
+                ),
             );
         }
         let others: Vec<Found> = other_yes.into_iter().chain(other_no).collect();
@@ -607,4 +615,18 @@ impl Context<'_> {
             },
         }
     }
+}
+
+/// "1 sentence", "3 sentences": the checklist's notes read as sentences.
+fn sentences(n: usize) -> String {
+    if n == 1 {
+        "1 sentence".into()
+    } else {
+        format!("{n} sentences")
+    }
+}
+
+/// The verb agreeing with a count.
+fn agree<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
