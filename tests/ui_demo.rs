@@ -3,7 +3,7 @@
 
 mod ui_support;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use imrdesk::app::{Settings, Workstation, real_backend};
 use imrdesk::assessment::Answer;
 use imrdesk::review::Command;
@@ -96,4 +96,58 @@ fn demo_case_opens_with_items_guidelines_and_live_suggestions() {
         })
         .collect();
     assert_ne!(before, after, "overrides change the live suggestion");
+}
+
+/// Every text the window shows (labels and values), for a search.
+fn shown_text(h: &egui_kittest::Harness<'static, Workstation>) -> String {
+    h.root()
+        .children_recursive()
+        .flat_map(|n| {
+            let a = n.accesskit_node();
+            [a.label(), a.value()]
+        })
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn presentation_hides_the_case_number_from_the_room() {
+    use imrdesk::app::{Action, Pane};
+    let mut h = ui_support::harness(demo());
+    let panes = [
+        Pane::Summary,
+        Pane::Documents,
+        Pane::Letter,
+        Pane::Checklist,
+    ];
+    h.run();
+    let mut seen = String::new();
+    for pane in panes {
+        h.state_mut().push_action(Action::FocusPane(pane));
+        h.run();
+        seen.push_str(&shown_text(&h));
+    }
+    assert!(
+        seen.contains("DEMO-0001"),
+        "the case number is on screen at the desk"
+    );
+    h.state_mut().presentation = true;
+    for pane in panes {
+        h.state_mut().push_action(Action::FocusPane(pane));
+        h.run();
+        let text = shown_text(&h);
+        assert!(
+            !text.contains("DEMO-0001"),
+            "presenting {}: the case number is on screen",
+            pane.title()
+        );
+        if pane == Pane::Documents {
+            assert!(text.contains("•••••••••"), "masked in the records");
+        }
+    }
+    assert!(
+        h.query_by_label_contains("identifiers hidden while presenting")
+            .is_some()
+    );
 }

@@ -206,7 +206,15 @@ impl Search {
 }
 
 /// Draws the documents panel.
-pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+/// The documents pane. `presenting` masks the patient's identifiers in the
+/// text and keeps scanned page images (which cannot be masked) off screen.
+pub fn show(
+    ui: &mut egui::Ui,
+    open: &mut OpenCase,
+    theme: &Theme,
+    presenting: bool,
+    actions: &mut Vec<Action>,
+) {
     // Search bar.
     ui.horizontal(|ui| {
         let label = ui.label("Search:");
@@ -251,7 +259,14 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
 
     fact_card(ui, open, theme, actions);
     ui.separator();
-    if let Some(shown) = page_in_view(open) {
+    if presenting && page_in_view(open).is_some() {
+        ui.label(
+            RichText::new(
+                "Page images are hidden while presenting: they show the patient's identifiers.",
+            )
+            .color(theme.weak_text),
+        );
+    } else if let Some(shown) = page_in_view(open) {
         egui::Panel::right("documents-page-image")
             .resizable(true)
             .default_size(380.0)
@@ -278,6 +293,8 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
         .copied();
     let selected_fact = open.selected_fact;
     let training = open.review.mode == crate::review::Mode::Training;
+    let case_number = case.meta.case_number.as_deref().unwrap_or("");
+    let hidden: Option<[&str; 1]> = presenting.then_some([case_number]);
     area.show_rows(ui, row_height, rows.rows.len(), |ui, range| {
         ui.spacing_mut().item_spacing.x = 0.0;
         for r in range {
@@ -319,6 +336,7 @@ pub fn show(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut
                         search_hit,
                         selected_fact,
                         training,
+                        hidden: hidden.as_ref().map(|k| k.as_slice()),
                     };
                     draw_line(ui, &ctx, theme, actions, row_height);
                 }
@@ -559,6 +577,9 @@ struct LineCtx<'a> {
     search_hit: Option<(usize, Span)>,
     selected_fact: Option<usize>,
     training: bool,
+    /// While presenting: the known identifiers to mask (labelled identifier
+    /// fields are masked too); `None` shows the text as it is.
+    hidden: Option<&'a [&'a str]>,
 }
 
 fn draw_line(
@@ -600,6 +621,17 @@ fn draw_line(
         cuts.push(s.start.clamp(c.start, c.end));
         cuts.push(s.end.clamp(c.start, c.end));
     }
+    let masks: Vec<std::ops::Range<usize>> = match (c.hidden, c.text.get(c.start..c.end)) {
+        (Some(known), Some(line)) => crate::text::identifiers::identifier_spans(line, known)
+            .into_iter()
+            .map(|r| r.start + c.start..r.end + c.start)
+            .collect(),
+        _ => Vec::new(),
+    };
+    for m in &masks {
+        cuts.push(m.start);
+        cuts.push(m.end);
+    }
     cuts.sort_unstable();
     cuts.dedup();
     ui.horizontal(|ui| {
@@ -616,7 +648,11 @@ fn draw_line(
             if piece.is_empty() {
                 continue;
             }
-            let piece = piece.replace('\t', "    ");
+            let piece = if masks.iter().any(|m| m.start <= a && m.end >= b) {
+                "•".repeat(piece.chars().count())
+            } else {
+                piece.replace('\t', "    ")
+            };
             let fact = overlapping.iter().copied().find(|&fi| {
                 c.facts
                     .get(fi)

@@ -717,6 +717,7 @@ impl Workstation {
                     session: &self.session,
                     library: &mut self.library,
                     actions: &mut actions,
+                    presenting: self.presentation,
                 };
                 behavior.draw(ui, pane);
             } else {
@@ -727,6 +728,7 @@ impl Workstation {
                     session: &self.session,
                     library: &mut self.library,
                     actions: &mut actions,
+                    presenting: self.presentation,
                 };
                 self.layout.ui(&mut behavior, ui);
             }
@@ -1548,6 +1550,8 @@ struct PaneBehavior<'a> {
     session: &'a [CaseScore],
     library: &'a mut CaseLibrary,
     actions: &'a mut Vec<Action>,
+    /// Presentation mode: identifiers are masked for the room.
+    presenting: bool,
 }
 
 impl PaneBehavior<'_> {
@@ -1561,7 +1565,7 @@ impl PaneBehavior<'_> {
             return;
         };
         match pane {
-            Pane::Summary => panels::summary(ui, open, self.theme, self.actions),
+            Pane::Summary => panels::summary(ui, open, self.theme, self.presenting, self.actions),
             Pane::Timeline => {
                 let highlight = selected_evidence(open);
                 timeline::show(
@@ -1574,10 +1578,10 @@ impl PaneBehavior<'_> {
                     self.actions,
                 )
             }
-            Pane::Documents => documents::show(ui, open, self.theme, self.actions),
+            Pane::Documents => documents::show(ui, open, self.theme, self.presenting, self.actions),
             Pane::Checklist => panels::checklist(ui, open, self.theme, self.actions),
             Pane::Decision => panels::decision(ui, open, self.theme, self.settings, self.actions),
-            Pane::Letter => panels::letter(ui, open),
+            Pane::Letter => panels::letter(ui, open, self.presenting),
             Pane::Training => panels::training(ui, open, self.theme, self.session, self.actions),
             Pane::Library => {}
         }

@@ -189,6 +189,9 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+/// What stands in for an identifier on a projected screen.
+pub const HIDDEN_WHILE_PRESENTING: &str = "identifiers hidden while presenting";
+
 /// A count with its noun in the right number ("1 case", "3 cases"): the
 /// window's status lines read as sentences, not as "1 cases".
 pub fn counted(n: usize, one: &str, many: &str) -> String {
@@ -221,7 +224,12 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
     let meta = &case.meta;
     let today = ws.env.clock.now().date_naive();
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(open.title()).heading().strong());
+        let title = if ws.presentation {
+            format!("Case ({HIDDEN_WHILE_PRESENTING})")
+        } else {
+            open.title()
+        };
+        ui.label(RichText::new(title).heading().strong());
         ui.separator();
         let patient = match (case.patient.age, case.patient.sex) {
             (Some(a), Some(s)) => format!("{a}-year-old {s}"),
@@ -450,7 +458,14 @@ fn describe_fact(f: &Fact) -> String {
     s
 }
 
-pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+/// The case summary pane; `presenting` hides the case number.
+pub fn summary(
+    ui: &mut egui::Ui,
+    open: &OpenCase,
+    theme: &Theme,
+    presenting: bool,
+    actions: &mut Vec<Action>,
+) {
     egui::ScrollArea::vertical()
         .id_salt("summary-scroll")
         .auto_shrink([false, false])
@@ -489,7 +504,11 @@ pub fn summary(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut 
             let pairs = [
                 (
                     "Case number",
-                    m.case_number.clone().unwrap_or_else(|| "—".into()),
+                    if presenting {
+                        HIDDEN_WHILE_PRESENTING.to_string()
+                    } else {
+                        m.case_number.clone().unwrap_or_else(|| "—".into())
+                    },
                 ),
                 ("Date of injury", date(m.date_of_injury)),
                 ("UR denial", date(m.ur_denial_date)),
@@ -1002,12 +1021,23 @@ pub fn decision(
     });
 }
 
-pub fn letter(ui: &mut egui::Ui, open: &mut OpenCase) {
+/// The letter preview; `presenting` masks the patient's identifiers.
+pub fn letter(ui: &mut egui::Ui, open: &mut OpenCase, presenting: bool) {
     if open.hide_engine() {
         ui.label("The letter preview is hidden in training mode until you reveal: it would show the suggested decisions.");
         return;
     }
-    let text = open.letter_preview().to_string();
+    let mut text = open.letter_preview().to_string();
+    if presenting {
+        let number = open
+            .review
+            .case
+            .meta
+            .case_number
+            .clone()
+            .unwrap_or_default();
+        text = crate::text::identifiers::masked(&text, &[number.as_str()]);
+    }
     egui::ScrollArea::vertical()
         .id_salt("letter-scroll")
         .auto_shrink([false, false])

@@ -10,6 +10,7 @@
 pub mod anatomy;
 pub mod certainty;
 pub mod dates;
+pub mod identifiers;
 pub mod index;
 pub mod phrase;
 pub mod wrap;
