@@ -151,3 +151,34 @@ fn presentation_hides_the_case_number_from_the_room() {
             .is_some()
     );
 }
+
+#[test]
+fn the_selected_item_tab_reads_in_full() {
+    use imrdesk::app::{Action, Pane};
+    let mut h = ui_support::harness(demo());
+    h.state_mut()
+        .push_action(Action::FocusPane(Pane::Checklist));
+    h.run();
+    let (index, full) = {
+        let open = h.state().open.as_ref().expect("the demo is open");
+        open.review
+            .case
+            .items
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, i)| i.disputed_text().chars().count())
+            .map(|(n, i)| (n, format!("Item {}: {}", i.id, i.disputed_text())))
+            .expect("the demo has items")
+    };
+    assert!(full.chars().count() > 50, "a long item: {full}");
+    assert!(
+        h.query_by_label(&full).is_none(),
+        "shortened while not selected"
+    );
+    h.state_mut().push_action(Action::SelectItem(index));
+    h.run();
+    assert!(
+        h.query_by_label(&full).is_some(),
+        "{full} in full once selected"
+    );
+}

@@ -614,12 +614,19 @@ fn summary_editor(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &m
 fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         for (i, item) in open.review.items.iter().enumerate() {
-            let text = open
+            let full = open
                 .review
                 .case
                 .item(item.item)
-                .map(|x| short(x.disputed_text(), 34))
+                .map(|x| x.disputed_text().to_string())
                 .unwrap_or_default();
+            // The item being worked on reads in full (the room, or the
+            // reviewer, sees the whole request); the others are shortened.
+            let text = if i == open.selected_item {
+                full.clone()
+            } else {
+                short(&full, 34)
+            };
             // Decided items read "(decided)" and turn the "met" colour, so
             // what is left to do stands out.
             let label = if item.decision.is_some() {
@@ -629,7 +636,7 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
             };
             let resp = ui
                 .selectable_label(i == open.selected_item, label)
-                .on_hover_text("Select this disputed item (Ctrl+Up/Down)");
+                .on_hover_text(format!("{full}\nSelect this disputed item (Ctrl+Up/Down)"));
             if resp.clicked() {
                 actions.push(Action::SelectItem(i));
             }
