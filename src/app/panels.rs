@@ -675,8 +675,9 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
         .auto_shrink([false, false])
         .show(ui, |ui| {
             // Request.
+            // The header is kept to a few lines so that, in a short pane
+            // (1280×800), the criteria and their evidence are in view.
             let req = &assessment.request;
-            ui.label(RichText::new(format!("Request: {}", req.text)).strong());
             let mut parts = vec![req.category.label().to_string()];
             if let Some(m) = &req.modality {
                 parts.push(m.clone());
@@ -709,17 +710,20 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
             if let Some(d) = req.retrospective_date {
                 parts.push(format!("retrospective, DOS {}", d.format("%m/%d/%Y")));
             }
-            ui.label(RichText::new(parts.join(" · ")).color(theme.weak_text));
-            ui.add_space(4.0);
-            // Guideline.
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("Request: {}", req.text)).strong());
+                ui.label(RichText::new(format!("· {}", parts.join(" · "))).color(theme.weak_text));
+            });
+            // Guideline: title and citation on one line; why it applies on
+            // hover and in the letter.
             match &assessment.guideline {
                 Some(g) => {
-                    ui.label(RichText::new(format!("Guideline: {}", g.title)).strong());
-                    ui.label(format!("Citation: {}", g.citation));
-                    ui.label(
-                        RichText::new(format!("Why this guideline: {}", g.why))
-                            .color(theme.weak_text),
-                    );
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(format!("Guideline: {}", g.title)).strong())
+                            .on_hover_text(format!("Why this guideline: {}", g.why));
+                        ui.label(RichText::new(format!("· {}", g.citation)).color(theme.weak_text))
+                            .on_hover_text(format!("Why this guideline: {}", g.why));
+                    });
                 }
                 None => {
                     ui.label(
@@ -728,7 +732,6 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
                     );
                 }
             }
-            ui.add_space(4.0);
             // Live suggestion.
             if hide {
                 ui.label(
