@@ -842,3 +842,69 @@ fn characters_the_pdf_fonts_lack_are_listed_in_a_warning() {
         stderr_of(&out)
     );
 }
+
+/// Runs the binary with a file-size limit of `blocks` × 512 bytes (dash's
+/// `ulimit -f` unit) and SIGXFSZ ignored, so a write past the limit fails
+/// with EFBIG as on a full disk instead of killing the process.
+#[cfg(unix)]
+fn run_with_file_limit(blocks: u32, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+        ))
+        .arg(BIN)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("sh runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_midway_leaves_the_old_file_and_no_temp_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("letter.txt");
+    std::fs::write(&source, letter(None, None)).expect("written");
+    let letters = dir.path().join("letters");
+    std::fs::create_dir(&letters).expect("folder");
+    std::fs::copy(&source, letters.join("a.txt")).expect("copied");
+    let old = "the previous export, which must survive";
+    for (name, args) in [
+        ("letter.html", vec!["export", "--format", "html", "-o"]),
+        ("summary.json", vec!["eval", "--json"]),
+    ] {
+        let dest = dir.path().join(name);
+        std::fs::write(&dest, old).expect("old file");
+        let input = if args[0] == "eval" { &letters } else { &source };
+        let mut argv: Vec<&std::ffi::OsStr> = vec![os(Path::new(args[0])), os(input)];
+        argv.extend(args[1..].iter().map(|a| os(Path::new(a))));
+        argv.push(os(&dest));
+        // 2 blocks: 1 KiB, less than either output.
+        let out = run_with_file_limit(2, &argv);
+        let err = stderr_of(&out);
+        assert!(
+            !out.status.success(),
+            "{name}: the write cannot succeed: {err}"
+        );
+        assert!(
+            err.contains(name),
+            "{name}: the error names the file: {err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&dest).unwrap_or_default(),
+            old,
+            "{name}: the old file is intact"
+        );
+        let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("listed")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "{name}: temp files left: {leftovers:?}"
+        );
+    }
+}
