@@ -1367,7 +1367,9 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                     None => "A signing key is created now, protected by this passphrase (at least 8 characters).".to_string(),
                 });
                 let label = ui.label("Passphrase:");
-                ui.add(egui::TextEdit::singleline(passphrase).password(true).desired_width(320.0).id_salt("sign-passphrase")).labelled_by(label.id);
+                let field = ui.add(egui::TextEdit::singleline(passphrase).password(true).desired_width(320.0).id_salt("sign-passphrase")).labelled_by(label.id);
+                // Typed at once, without reaching for the mouse.
+                field.request_focus();
                 ui.horizontal(|ui| {
                     if ui.add_enabled(!passphrase.is_empty(), egui::Button::new("Sign and finalize")).clicked() || (enter && !passphrase.is_empty()) {
                         actions.push(Action::SignWith { passphrase: std::mem::take(passphrase) });
