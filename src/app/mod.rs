@@ -1489,7 +1489,10 @@ impl Workstation {
                 {
                     self.handle(Action::Reveal);
                 } else {
-                    self.info("Reveal is for training mode (Ctrl+Shift+T starts an exercise)");
+                    self.info(format!(
+                        "Reveal is for training mode ({} starts an exercise)",
+                        shortcuts::keys_text(Shortcut::ToggleTraining)
+                    ));
                 }
             }
             Shortcut::CommandPalette => self.palette = Some(Palette::default()),

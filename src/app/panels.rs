@@ -636,7 +636,11 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
             };
             let resp = ui
                 .selectable_label(i == open.selected_item, label)
-                .on_hover_text(format!("{full}\nSelect this disputed item (Ctrl+Up/Down)"));
+                .on_hover_text(format!(
+                    "{full}\nSelect this disputed item ({} / {})",
+                    shortcuts::label(ui.ctx(), Shortcut::PreviousItem),
+                    shortcuts::label(ui.ctx(), Shortcut::NextItem)
+                ));
             if resp.clicked() {
                 actions.push(Action::SelectItem(i));
             }
@@ -768,9 +772,19 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
             }
             ui.separator();
             ui.label(
-                RichText::new("Criteria — J/K to move, 1 met · 2 not met · 3 not documented")
-                    .small()
-                    .color(theme.weak_text),
+                RichText::new({
+                    let k = |s| shortcuts::label(ui.ctx(), s);
+                    format!(
+                        "Criteria — {}/{} to move, {} met · {} not met · {} not documented",
+                        k(Shortcut::NextCriterion),
+                        k(Shortcut::PreviousCriterion),
+                        k(Shortcut::AnswerMet),
+                        k(Shortcut::AnswerNotMet),
+                        k(Shortcut::AnswerNotDocumented)
+                    )
+                })
+                .small()
+                .color(theme.weak_text),
             );
             for (ci, (c, result)) in item_review
                 .criteria
@@ -1064,7 +1078,10 @@ pub fn training(
     actions: &mut Vec<Action>,
 ) {
     if open.review.mode != Mode::Training {
-        ui.label("Training mode is off. Turn it on (toolbar or Ctrl+Shift+T) to work this case as an exercise: the engine's suggestions and the expert's decisions stay hidden until you reveal them.");
+        ui.label(format!(
+            "Training mode is off. Turn it on (toolbar or {}) to work this case as an exercise: the engine's suggestions and the expert's decisions stay hidden until you reveal them.",
+            shortcuts::label(ui.ctx(), Shortcut::ToggleTraining)
+        ));
         session_summary(ui, session, theme);
         return;
     }

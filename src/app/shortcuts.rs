@@ -237,6 +237,15 @@ pub fn label(ctx: &egui::Context, action: Shortcut) -> String {
         .unwrap_or_default()
 }
 
+/// The first binding of a command as text, for messages written outside a
+/// frame (no `egui::Context` at hand); the same form as [`label`] on Linux.
+pub fn keys_text(action: Shortcut) -> String {
+    action
+        .keys()
+        .map(|k| k.format(&egui::ModifierNames::NAMES, false))
+        .unwrap_or_default()
+}
+
 /// A hint for hover texts: the tooltip with the keys in brackets.
 pub fn hint(ctx: &egui::Context, action: Shortcut) -> String {
     let keys = label(ctx, action);
@@ -298,6 +307,13 @@ pub fn palette_matches(query: &str) -> Vec<Shortcut> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_read_as_the_menus_show_them() {
+        assert_eq!(keys_text(Shortcut::ToggleTraining), "Ctrl+Shift+T");
+        assert_eq!(keys_text(Shortcut::NextCriterion), "J");
+        assert_eq!(keys_text(Shortcut::Finalize), "Ctrl+Enter");
+    }
 
     #[test]
     fn no_shortcut_is_bound_twice_in_one_scope() {

@@ -193,14 +193,14 @@ pub fn show(
         }
         if ui
             .button("Zoom in")
-            .on_hover_text("Zoom in (Ctrl+=)")
+            .on_hover_text(super::shortcuts::hint(ui.ctx(), super::Shortcut::ZoomIn))
             .clicked()
         {
             view.zoom_request = Some(1.5);
         }
         if ui
             .button("Zoom out")
-            .on_hover_text("Zoom out (Ctrl+-)")
+            .on_hover_text(super::shortcuts::hint(ui.ctx(), super::Shortcut::ZoomOut))
             .clicked()
         {
             view.zoom_request = Some(1.0 / 1.5);
