@@ -610,42 +610,60 @@ fn summary_editor(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &m
     });
 }
 
-/// The item selector shared by checklist and decision panels.
+/// The item selector shared by checklist and decision panels: one row that
+/// scrolls sideways, so a case with many items does not push the criteria
+/// out of a short pane; the selected item is kept in view.
 fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
-    ui.horizontal_wrapped(|ui| {
-        for (i, item) in open.review.items.iter().enumerate() {
-            let full = open
-                .review
-                .case
-                .item(item.item)
-                .map(|x| x.disputed_text().to_string())
-                .unwrap_or_default();
-            // The item being worked on reads in full (the room, or the
-            // reviewer, sees the whole request); the others are shortened.
-            let text = if i == open.selected_item {
-                full.clone()
-            } else {
-                short(&full, 34)
-            };
-            // Decided items read "(decided)" and turn the "met" colour, so
-            // what is left to do stands out.
-            let label = if item.decision.is_some() {
-                RichText::new(format!("Item {} (decided): {text}", item.item)).color(theme.met)
-            } else {
-                RichText::new(format!("Item {}: {text}", item.item))
-            };
-            let resp = ui
-                .selectable_label(i == open.selected_item, label)
-                .on_hover_text(format!(
-                    "{full}\nSelect this disputed item ({} / {})",
-                    shortcuts::label(ui.ctx(), Shortcut::PreviousItem),
-                    shortcuts::label(ui.ctx(), Shortcut::NextItem)
-                ));
-            if resp.clicked() {
-                actions.push(Action::SelectItem(i));
-            }
-        }
-    });
+    egui::ScrollArea::horizontal()
+        .id_salt("item-tabs")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (i, item) in open.review.items.iter().enumerate() {
+                    let full = open
+                        .review
+                        .case
+                        .item(item.item)
+                        .map(|x| x.disputed_text().to_string())
+                        .unwrap_or_default();
+                    // The item being worked on reads in full (the room, or the
+                    // reviewer, sees the whole request); the others are shortened.
+                    let text = if i == open.selected_item {
+                        full.clone()
+                    } else {
+                        short(&full, 34)
+                    };
+                    // Decided items read "(decided)" and turn the "met" colour, so
+                    // what is left to do stands out.
+                    let label = if item.decision.is_some() {
+                        RichText::new(format!("Item {} (decided): {text}", item.item))
+                            .color(theme.met)
+                    } else {
+                        RichText::new(format!("Item {}: {text}", item.item))
+                    };
+                    let resp = ui
+                        .selectable_label(i == open.selected_item, label)
+                        .on_hover_text(format!(
+                            "{full}\nSelect this disputed item ({} / {})",
+                            shortcuts::label(ui.ctx(), Shortcut::PreviousItem),
+                            shortcuts::label(ui.ctx(), Shortcut::NextItem)
+                        ));
+                    // Scroll to the selected item once each time the selection
+                    // changes (by click or Ctrl+Up/Down), then leave the row alone.
+                    if i == open.selected_item {
+                        let shown = egui::Id::unique("item-tabs-shown");
+                        let last = ui.ctx().data(|d| d.get_temp::<usize>(shown));
+                        if last != Some(i) {
+                            resp.scroll_to_me(None);
+                            ui.ctx().data_mut(|d| d.insert_temp(shown, i));
+                        }
+                    }
+                    if resp.clicked() {
+                        actions.push(Action::SelectItem(i));
+                    }
+                }
+            })
+        });
 }
 
 fn decision_text(d: Decision) -> &'static str {
