@@ -182,3 +182,17 @@ fn the_selected_item_tab_reads_in_full() {
         "{full} in full once selected"
     );
 }
+
+#[test]
+fn the_default_layout_has_the_timeline_in_view() {
+    let mut h = ui_support::harness(demo());
+    h.run();
+    assert!(
+        h.query_by_label_contains("Timeline, ").is_some(),
+        "the timeline is drawn at start, not behind a tab"
+    );
+    assert!(
+        h.query_by_label("Search:").is_some(),
+        "and the records beside it"
+    );
+}

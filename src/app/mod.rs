@@ -88,7 +88,8 @@ impl Pane {
     }
 }
 
-/// The default arrangement: reading on the left, deciding on the right.
+/// The default arrangement: reading on the left (summary, the timeline in
+/// view, the records), deciding on the right.
 pub fn default_layout() -> egui_tiles::Tree<Pane> {
     let mut tiles = egui_tiles::Tiles::default();
     let top_left = tiles.insert_pane(Pane::Summary);
@@ -96,8 +97,8 @@ pub fn default_layout() -> egui_tiles::Tree<Pane> {
     let documents = tiles.insert_pane(Pane::Documents);
     // The library's table needs the height of the reading area.
     let library = tiles.insert_pane(Pane::Library);
-    let reading = tiles.insert_tab_tile(vec![documents, timeline, library]);
-    let left = tiles.insert_vertical_tile(vec![top_left, reading]);
+    let reading = tiles.insert_tab_tile(vec![documents, library]);
+    let left = tiles.insert_vertical_tile(vec![top_left, timeline, reading]);
     let checklist = tiles.insert_pane(Pane::Checklist);
     let training = tiles.insert_pane(Pane::Training);
     let check_tabs = tiles.insert_tab_tile(vec![checklist, training]);
@@ -109,8 +110,9 @@ pub fn default_layout() -> egui_tiles::Tree<Pane> {
     if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(lin))) =
         tiles.get_mut(left)
     {
-        lin.shares.set_share(top_left, 0.3);
-        lin.shares.set_share(reading, 0.7);
+        lin.shares.set_share(top_left, 0.24);
+        lin.shares.set_share(timeline, 0.3);
+        lin.shares.set_share(reading, 0.46);
     }
     if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(lin))) =
         tiles.get_mut(right)

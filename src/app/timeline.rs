@@ -215,10 +215,14 @@ pub fn show(
         ui.label("No dated events were found in the records.");
         return;
     }
-    let lane_h = (ui.text_style_height(&egui::TextStyle::Body) * 1.9).max(24.0);
-    let axis_h = lane_h;
+    // Lanes shrink (down to a line of text and a little) so every lane
+    // and the request band fit a short pane instead of being cut off.
+    let body = ui.text_style_height(&egui::TextStyle::Body);
     let avail = ui.available_size();
-    let height = (axis_h + lane_h * Lane::ALL.len() as f32 + lane_h * 0.8).max(avail.y.min(400.0));
+    let rows = Lane::ALL.len() as f32 + 2.3;
+    let lane_h = (avail.y / rows).clamp(body * 1.3, (body * 1.9).max(24.0));
+    let axis_h = lane_h;
+    let height = (lane_h * rows).max(avail.y);
     let (rect, response) = ui.allocate_exact_size(vec2(avail.x, height), Sense::click_and_drag());
     response.widget_info(|| {
         egui::WidgetInfo::labeled(
