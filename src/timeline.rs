@@ -229,22 +229,22 @@ pub struct TreatmentSpan {
 }
 
 /// Spans of the therapy and medication lanes, derived from their events:
-/// mentions of one treatment (same lane and label) on two or more dates.
-/// Sorted by first date.
+/// mentions of one treatment (same lane and [`span_key`]) on two or more
+/// dates. Sorted by first date.
 pub fn treatment_spans(timeline: &Timeline) -> Vec<TreatmentSpan> {
     let mut by_key: std::collections::BTreeMap<(Lane, String), Vec<usize>> =
         std::collections::BTreeMap::new();
     for (i, e) in timeline.events.iter().enumerate() {
         if matches!(e.lane, Lane::TherapyAndInjections | Lane::Medications) && e.fact.is_some() {
             by_key
-                .entry((e.lane, e.label.to_lowercase()))
+                .entry((e.lane, span_key(&e.label)))
                 .or_default()
                 .push(i);
         }
     }
     let mut spans: Vec<TreatmentSpan> = by_key
         .into_iter()
-        .filter_map(|((lane, _), events)| {
+        .filter_map(|((lane, key), events)| {
             let dates = events
                 .iter()
                 .filter_map(|&i| timeline.events.get(i).map(|e| e.date.date));
@@ -253,7 +253,7 @@ pub fn treatment_spans(timeline: &Timeline) -> Vec<TreatmentSpan> {
             if first == last {
                 return None;
             }
-            let label = timeline.events.get(*events.first()?)?.label.clone();
+            let label = key.clone();
             Some(TreatmentSpan {
                 lane,
                 label,
@@ -265,6 +265,19 @@ pub fn treatment_spans(timeline: &Timeline) -> Vec<TreatmentSpan> {
         .collect();
     spans.sort_by(|a, b| a.first.cmp(&b.first).then(a.label.cmp(&b.label)));
     spans
+}
+
+/// What makes two mentions the same treatment: the label in lower case up to
+/// its first number, so a dose or a count does not split a course
+/// ("Ibuprofen 800 mg" and "ibuprofen" are one; "physical therapy lumbar
+/// spine" and "physical therapy right knee" stay two).
+pub fn span_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .take_while(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The dispute's own dates as one band: from the first request, UR or IMR
@@ -405,6 +418,12 @@ mod tests {
                 event(date(2015, 6, 1), Lane::Medications, "Norco", Some(2)),
                 event(date(2015, 7, 1), Lane::Medications, "gabapentin", Some(3)),
                 event(
+                    date(2015, 8, 1),
+                    Lane::Medications,
+                    "Gabapentin 300 mg",
+                    Some(5),
+                ),
+                event(
                     date(2016, 2, 1),
                     Lane::Requests,
                     "Request for authorization",
@@ -415,13 +434,21 @@ mod tests {
             ],
         };
         let spans = treatment_spans(&tl);
-        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        // A dose does not split a course.
+        assert_eq!(spans[1].label, "gabapentin");
+        assert_eq!(spans[1].events, vec![3, 4]);
         assert_eq!(spans[0].lane, Lane::Medications);
         assert_eq!(
             (spans[0].first, spans[0].last),
             (date(2015, 1, 5), date(2015, 6, 1))
         );
         assert_eq!(spans[0].events, vec![0, 2]);
+        assert_eq!(
+            span_key("physical therapy lumbar spine"),
+            "physical therapy lumbar spine"
+        );
+        assert_eq!(span_key("Norco 10/325 #60"), "norco");
         assert_eq!(review_band(&tl), Some((date(2016, 2, 1), date(2016, 5, 1))));
         assert_eq!(review_band(&Timeline::default()), None);
     }

@@ -358,11 +358,7 @@ pub fn show(
         );
         let y = row_y(lane);
         let bar = Rect::from_min_max(Pos2::new(xa, y - r * 0.7), Pos2::new(xb, y + r * 0.7));
-        plot_painter.rect_filled(
-            bar,
-            r * 0.7,
-            theme.lane_fill(span.lane).gamma_multiply(0.45),
-        );
+        plot_painter.rect_filled(bar, r * 0.7, theme.lane_fill(span.lane).gamma_multiply(0.6));
         if pointer.is_some_and(|p| bar.expand(2.0).contains(p)) {
             hovered_span = Some(span);
         }
