@@ -117,6 +117,10 @@ pub struct CategoryStats {
     pub items: usize,
     pub agree: usize,
     pub accuracy: f64,
+    /// 95% Wilson score interval of `accuracy`: most categories have a few
+    /// items, and a bare 1.000 over 3 items says little.
+    #[serde(default)]
+    pub accuracy_interval: (f64, f64),
     pub expert_overturned: usize,
     pub engine_necessary: usize,
     /// Items of the category where the expert cited a guideline.
@@ -195,6 +199,22 @@ impl Half {
             Half::Check => "check",
         }
     }
+}
+
+/// The 95% Wilson score interval of a proportion `k` of `n`; (0, 1) when
+/// `n` is 0. Unlike the normal approximation it stays inside [0, 1] and is
+/// honest for the small counts of most categories.
+pub fn wilson_interval(k: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    const Z: f64 = 1.959_963_984_540_054;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let z2 = Z * Z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
 /// Agreement on one half, with a 95% percentile interval from a bootstrap
@@ -411,6 +431,7 @@ pub fn evaluate_dir(dir: &Path, library: &Library) -> Result<EvalReport, EvalErr
     }
     for stats in report.per_category.values_mut() {
         stats.accuracy = ratio(stats.agree, stats.items);
+        stats.accuracy_interval = wilson_interval(stats.agree, stats.items);
     }
     report.accuracy = report.confusion.accuracy();
     report.balanced_accuracy = report.confusion.balanced_accuracy();
@@ -543,8 +564,15 @@ pub fn render_table(r: &EvalReport) -> String {
         c.engine_not_necessary_expert_overturned, c.engine_not_necessary_expert_upheld
     ));
     out.push_str(&format!(
-        "{:<44} {:>5} {:>6} {:>8} {:>7} {:>7} {:>9}\n",
-        "category", "items", "agree", "accuracy", "expertMN", "engineMN", "citation"
+        "{:<44} {:>5} {:>6} {:>8} {:>15} {:>7} {:>7} {:>9}\n",
+        "category",
+        "items",
+        "agree",
+        "accuracy",
+        "95% interval",
+        "expertMN",
+        "engineMN",
+        "citation"
     ));
     for (name, s) in &r.per_category {
         let cit = if s.cited == 0 {
@@ -553,8 +581,18 @@ pub fn render_table(r: &EvalReport) -> String {
             format!("{}/{}", s.citation_agree, s.cited)
         };
         out.push_str(&format!(
-            "{:<44} {:>5} {:>6} {:>8.3} {:>7} {:>7} {:>9}\n",
-            name, s.items, s.agree, s.accuracy, s.expert_overturned, s.engine_necessary, cit
+            "{:<44} {:>5} {:>6} {:>8.3} {:>15} {:>7} {:>7} {:>9}\n",
+            name,
+            s.items,
+            s.agree,
+            s.accuracy,
+            format!(
+                "[{:.2}, {:.2}]",
+                s.accuracy_interval.0, s.accuracy_interval.1
+            ),
+            s.expert_overturned,
+            s.engine_necessary,
+            cit
         ));
     }
     if !r.failures.is_empty() {
@@ -626,6 +664,23 @@ mod tests {
         assert!(citation_agrees(&odg, line));
         let other = src("Official Disability Guidelines (ODG) Shoulder", &["MRI"]);
         assert!(!citation_agrees(&other, line));
+    }
+
+    #[test]
+    fn wilson_intervals_match_hand_computation() {
+        // 3 of 3: the interval is wide, [0.44, 1.00].
+        let (lo, hi) = wilson_interval(3, 3);
+        assert!(
+            (lo - 0.4385).abs() < 1e-3 && (hi - 1.0).abs() < 1e-9,
+            "{lo} {hi}"
+        );
+        // 72 of 74: [0.906, 0.993].
+        let (lo, hi) = wilson_interval(72, 74);
+        assert!(
+            (lo - 0.9066).abs() < 1e-3 && (hi - 0.9925).abs() < 1e-3,
+            "{lo} {hi}"
+        );
+        assert_eq!(wilson_interval(0, 0), (0.0, 1.0));
     }
 
     #[test]
