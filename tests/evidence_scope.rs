@@ -232,3 +232,34 @@ fn shoulder_quotes_exclude_the_other_wrist_and_the_neck() {
         "{considered:?}"
     );
 }
+
+#[test]
+fn the_case_summary_cites_each_report_by_its_own_date() {
+    // An invented first report, written a week after the urgent-care visit
+    // it mentions, and a progress report naming an earlier consultation.
+    let mut case = Case::new();
+    case.patient.age = Some(52);
+    case.documents = vec![
+        doc(
+            0,
+            DocumentKind::DoctorsFirstReport,
+            (2019, 4, 9),
+            "HISTORY:\n\nHe was seen at an urgent care clinic on 04/02/2019, given naproxen and told to rest.\n",
+        ),
+        doc(
+            1,
+            DocumentKind::ProgressReport,
+            (2019, 7, 30),
+            "HISTORY:\n\nHe was seen by orthopedic surgery on 07/15/2019, who recommended arthroscopy of the left shoulder.\n\n\
+             EXAM:\n\nLeft shoulder: positive Hawkins and Neer signs.\n",
+        ),
+    ];
+    case.items = vec![item(1, "Left shoulder arthroscopy")];
+    let library = Library::builtin().expect("library");
+    let analysis = analyze(&case, &library);
+    let summary = imrdesk::engine::summary::draft_summary(&case, &analysis);
+    assert!(summary.contains("naproxen"), "{summary}");
+    assert!(!summary.contains("report of 04/02/2019"), "{summary}");
+    assert!(!summary.contains("of 07/15/2019 records"), "{summary}");
+    assert!(summary.contains("of 04/09/2019 records"), "{summary}");
+}

@@ -134,10 +134,12 @@ impl<'a> Quoted<'a> {
             if taken >= MAX_QUOTES {
                 break;
             }
-            let date = self.date_of(f);
             if let Some((quote, doc)) = self.take(f) {
                 taken += 1;
-                let from = source(doc, date);
+                // A report is cited by its own date; a date written inside
+                // the quote (an earlier visit, a study) orders the facts but
+                // never names the report.
+                let from = source(doc, doc.date);
                 match groups.iter_mut().find(|(s, _)| *s == from) {
                     Some((_, quotes)) => quotes.push(quote),
                     None => groups.push((from, vec![quote])),
