@@ -65,6 +65,15 @@ pub const REGIONS: &[(BodyRegion, &[&str])] = &[
             "lumbar paraspinal",
             "lumbar paraspinals",
             "sciatic",
+            // Cauda equina signs are lumbosacral whatever the sentence
+            // names: a "no saddle anesthesia" line is about the low back.
+            "saddle anesthesia",
+            "saddle anaesthesia",
+            "saddle numbness",
+            "saddle paresthesia",
+            "cauda equina",
+            "perineal",
+            "perianal",
             "buttock",
             "buttocks",
             "gluteal",

@@ -485,6 +485,15 @@ mod tests {
     }
 
     #[test]
+    fn cauda_equina_signs_are_about_the_low_back() {
+        assert_eq!(places("No saddle anesthesia.").0, vec![BodyRegion::Lumbar]);
+        assert_eq!(
+            places("She denies saddle numbness or perineal tingling.").0,
+            vec![BodyRegion::Lumbar]
+        );
+    }
+
+    #[test]
     fn spinal_levels_name_their_region() {
         let s = index(
             DocumentKind::ImagingReport,
