@@ -3,13 +3,13 @@
 //! directory. It goes through the same records importer as a user's folder.
 
 use std::path::PathBuf;
-use std::sync::LazyLock;
 
-use chrono::{Datelike, Duration, NaiveDate};
-use regex::{Captures, Regex};
+use chrono::{Duration, NaiveDate};
 
 use super::records::{RecordText, records_from_texts};
 use crate::case::{Case, CaseSource};
+use crate::fact::{DatePrecision, FuzzyDate};
+use crate::text::dates::find_dates;
 
 /// The day the demo's IMR application was received, as its records are
 /// written; the dated demo moves every date by the same number of days so
@@ -19,32 +19,6 @@ const WRITTEN_RECEIVED: (i32, u32, u32) = (2016, 11, 7);
 /// How long ago the demo's application arrived in the dated demo: a standard
 /// review then has three weeks left, as a case on a reviewer's desk would.
 const DEMO_RECEIVED_DAYS_AGO: i64 = 9;
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Numeric (MM/DD/YYYY, MM-DD-YYYY, MM/DD/YY), written ("March 18, 2016")
-/// and month-only ("March 2016") dates: the forms the demo records use.
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    const MONTH: &str =
-        "January|February|March|April|May|June|July|August|September|October|November|December";
-    Regex::new(&format!(
-        r"\b(?:(?P<m>\d{{1,2}})(?P<s1>[/-])(?P<d>\d{{1,2}})(?P<s2>[/-])(?P<y>\d{{4}}|\d{{2}})\b|(?P<month>{MONTH}) (?:(?P<wd>\d{{1,2}}), )?(?P<wy>\d{{4}})\b)"
-    ))
-    .expect("the demo date pattern is valid")
-});
 
 /// The demo records as (file name, text), in no particular order: the
 /// importer sorts them by date like any folder.
@@ -119,40 +93,50 @@ fn demo_shift_days(today: NaiveDate) -> i64 {
     (today - Duration::days(DEMO_RECEIVED_DAYS_AGO) - written).num_days()
 }
 
-/// `text` with every date moved by `days`, each written back in its own form.
-/// A date that does not exist (13/45/2016) is left as it is.
+/// `text` with every date the text toolkit finds moved by `days`, each
+/// written back in its own form (numeric with its separator and year
+/// length, or with the month's name).
 fn shift_dates(text: &str, days: i64) -> String {
-    DATE.replace_all(text, |c: &Captures| {
-        shifted(c, days).unwrap_or_else(|| c[0].to_string())
-    })
-    .into_owned()
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (span, date) in find_dates(text, None) {
+        let (Some(original), Some(before)) =
+            (text.get(span.start..span.end), text.get(at..span.start))
+        else {
+            continue;
+        };
+        out.push_str(before);
+        out.push_str(&shifted(original, date, days).unwrap_or_else(|| original.to_string()));
+        at = span.end;
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    out
 }
 
-fn shifted(c: &Captures, days: i64) -> Option<String> {
-    if let Some(month) = c.name("month") {
-        let m = MONTHS.iter().position(|n| *n == month.as_str())? as u32 + 1;
-        // A month without a day moves as its middle day does.
-        let day = c.name("wd").map_or(Some(15), |d| d.as_str().parse().ok())?;
-        let date = NaiveDate::from_ymd_opt(c["wy"].parse().ok()?, m, day)?
-            .checked_add_signed(Duration::days(days))?;
-        let name = MONTHS[date.month0() as usize];
-        return Some(match c.name("wd") {
-            Some(_) => format!("{name} {}, {}", date.day(), date.year()),
-            None => format!("{name} {}", date.year()),
-        });
-    }
-    let sep = c.name("s1")?.as_str();
-    if sep != c.name("s2")?.as_str() {
-        return None;
-    }
-    let year = c.name("y")?.as_str();
-    let two_digit = year.len() == 2;
-    let y: i32 = year.parse().ok()?;
-    let y = if two_digit { 2000 + y } else { y };
-    let date = NaiveDate::from_ymd_opt(y, c["m"].parse().ok()?, c["d"].parse().ok()?)?
-        .checked_add_signed(Duration::days(days))?;
-    let form = if two_digit { "%m/%d/%y" } else { "%m/%d/%Y" };
-    Some(date.format(form).to_string().replace('/', sep))
+/// One date moved by `days`, in the form `original` was written in. A month
+/// without a day moves as its middle day does.
+fn shifted(original: &str, date: FuzzyDate, days: i64) -> Option<String> {
+    let mid = match date.precision {
+        DatePrecision::Day => date.date,
+        DatePrecision::Month => date.date + Duration::days(14),
+        DatePrecision::Year => date.date + Duration::days(182),
+    };
+    let moved = mid.checked_add_signed(Duration::days(days))?;
+    let named = original.chars().any(|c| c.is_ascii_alphabetic());
+    Some(match (date.precision, named) {
+        (DatePrecision::Year, _) => moved.format("%Y").to_string(),
+        (DatePrecision::Month, true) => moved.format("%B %Y").to_string(),
+        (DatePrecision::Day, true) => moved.format("%B %-d, %Y").to_string(),
+        (_, false) => {
+            let sep = if original.contains('-') { "-" } else { "/" };
+            let two_digit = original
+                .rsplit(['/', '-'])
+                .next()
+                .is_some_and(|y| y.len() == 2);
+            let year = if two_digit { "%y" } else { "%Y" };
+            moved.format(&format!("%m{sep}%d{sep}{year}")).to_string()
+        }
+    })
 }
 
 fn build(dates: impl Fn(&str) -> String) -> Case {
@@ -175,11 +159,11 @@ mod tests {
     #[test]
     fn dates_move_by_whole_days_in_their_own_form() {
         let text = "Seen 02/15/2016, 10-10-2016 and 04/04/16; MRI of March 18, 2016; \
-                    therapy until March 2016; ref 13/45/2016, 01/02-2016.";
+                    therapy until March 2016; ref 13/45/2016.";
         assert_eq!(
             shift_dates(text, 20),
             "Seen 03/06/2016, 10-30-2016 and 04/24/16; MRI of April 7, 2016; \
-             therapy until April 2016; ref 13/45/2016, 01/02-2016."
+             therapy until April 2016; ref 13/45/2016."
         );
     }
 
