@@ -13,6 +13,7 @@ use super::files::DialogKind;
 use super::shortcuts::{self, Shortcut};
 use super::theme::{Theme, ThemeKind};
 use super::{Action, Modal, OpenCase, Pane, Settings, Workstation};
+pub use crate::text::counted;
 
 /// A menu entry that does what its keyboard shortcut does, showing the keys.
 fn shortcut_entry(
@@ -191,16 +192,6 @@ fn short(s: &str, n: usize) -> String {
 
 /// What stands in for an identifier on a projected screen.
 pub const HIDDEN_WHILE_PRESENTING: &str = "identifiers hidden while presenting";
-
-/// A count with its noun in the right number ("1 case", "3 cases"): the
-/// window's status lines read as sentences, not as "1 cases".
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
 
 /// How late a determination is, in the unit a reader takes in at a glance:
 /// days for the first two months, then months, then years.
@@ -651,7 +642,7 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
                     // Scroll to the selected item once each time the selection
                     // changes (by click or Ctrl+Up/Down), then leave the row alone.
                     if i == open.selected_item {
-                        let shown = egui::Id::unique("item-tabs-shown");
+                        let shown = ui.scope_id().with("item-tabs-shown");
                         let last = ui.ctx().data(|d| d.get_temp::<usize>(shown));
                         if last != Some(i) {
                             resp.scroll_to_me(None);
@@ -1650,14 +1641,7 @@ pub fn palette(ctx: &egui::Context, palette: &mut super::Palette) -> Option<Opti
 
 #[cfg(test)]
 mod tests {
-    use super::{counted, overdue_text};
-
-    #[test]
-    fn counts_take_the_noun_in_the_right_number() {
-        assert_eq!(counted(0, "case", "cases"), "0 cases");
-        assert_eq!(counted(1, "case", "cases"), "1 case");
-        assert_eq!(counted(2, "letter", "letters"), "2 letters");
-    }
+    use super::overdue_text;
 
     #[test]
     fn overdue_reads_in_days_months_then_years() {

@@ -14,6 +14,7 @@ use crate::fact::{BodyRegion, Certainty, Fact, FactKind, FuzzyDate, Side};
 use crate::guideline::{Expect, Guideline, Operation, RegionScope, Rule};
 use crate::request::Request;
 use crate::text::certainty::Facet;
+use crate::text::counted;
 use crate::text::{self, Phrases, Sentence, SentenceIndex, Source};
 
 /// At most this many quotes per answer: enough to show the pattern without
@@ -179,7 +180,7 @@ impl Context<'_> {
                 clin_yes.into_iter().take(MAX_QUOTES).collect(),
                 format!(
                     "{} in the records {} it ({what}).",
-                    sentences(n),
+                    counted(n, "sentence", "sentences"),
                     agree(n, "supports", "support")
                 ),
             );
@@ -191,7 +192,7 @@ impl Context<'_> {
                 clin_no.into_iter().take(MAX_QUOTES).collect(),
                 format!(
                     "{} in the records {} it ({what}).",
-                    sentences(n),
+                    counted(n, "sentence", "sentences"),
                     agree(n, "contradicts", "contradict")
                 ),
             );
@@ -614,15 +615,6 @@ impl Context<'_> {
                 ),
             },
         }
-    }
-}
-
-/// "1 sentence", "3 sentences": the checklist's notes read as sentences.
-fn sentences(n: usize) -> String {
-    if n == 1 {
-        "1 sentence".into()
-    } else {
-        format!("{n} sentences")
     }
 }
 

@@ -19,6 +19,16 @@ pub use index::{Sentence, SentenceIndex, Source};
 pub use phrase::{Phrases, find_term};
 pub use wrap::{OffsetMap, dewrap, sentences};
 
+/// A count with its noun in the right number ("1 case", "3 cases"), so the
+/// engine's notes and the window's status lines read as sentences.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// A count written as a word or in digits ("twelve", "12"). Records and
 /// requests spell out small numbers; every reader of counts shares this list.
 pub fn number_word(word: &str) -> Option<u32> {
@@ -44,4 +54,16 @@ pub fn number_word(word: &str) -> Option<u32> {
         digits => return digits.parse().ok(),
     };
     Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    #[test]
+    fn counts_take_the_noun_in_the_right_number() {
+        assert_eq!(counted(0, "case", "cases"), "0 cases");
+        assert_eq!(counted(1, "case", "cases"), "1 case");
+        assert_eq!(counted(2, "letter", "letters"), "2 letters");
+    }
 }
