@@ -752,13 +752,19 @@ fn export_and_eval_never_write_over_what_they_read_or_onto_special_files() {
     let out = export_to(&source, "txt", &fifo);
     assert!(!out.status.success(), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("FIFO"), "{}", stderr_of(&out));
-    let out = export_to(&source, "txt", Path::new("/dev/null"));
-    assert!(!out.status.success(), "{}", stderr_of(&out));
-    assert!(
-        Path::new("/dev/null")
-            .metadata()
-            .is_ok_and(|m| !m.is_file())
-    );
+    for device in ["/dev/null", "/dev/full"] {
+        let out = export_to(&source, "txt", Path::new(device));
+        assert!(!out.status.success(), "{device}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("a device"),
+            "{device}: {}",
+            stderr_of(&out)
+        );
+        assert!(
+            Path::new(device).metadata().is_ok_and(|m| !m.is_file()),
+            "{device} is still a device"
+        );
+    }
 
     // An existing export keeps its permissions; a symlinked one stays a link.
     let target = dir.path().join("old.txt");
@@ -907,4 +913,116 @@ fn a_write_that_fails_midway_leaves_the_old_file_and_no_temp_file() {
             "{name}: temp files left: {leftovers:?}"
         );
     }
+}
+
+/// Whether this test runs as root: a file it creates is owned by uid 0.
+#[cfg(unix)]
+fn running_as_root(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let probe = dir.join("owner-probe");
+    std::fs::write(&probe, "").expect("probe written");
+    let root = std::fs::metadata(&probe).is_ok_and(|m| m.uid() == 0);
+    let _ = std::fs::remove_file(&probe);
+    root
+}
+
+#[cfg(unix)]
+#[test]
+fn an_export_over_a_file_keeps_its_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, chown};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("letter.txt");
+    std::fs::write(&source, letter(None, None)).expect("written");
+    let target = dir.path().join("shared-letter.txt");
+    std::fs::write(&target, "a colleague's earlier export").expect("written");
+    // Only root may give a file to someone else; an ordinary user's run
+    // checks that the export still replaces the file and keeps its owner.
+    let root = running_as_root(dir.path());
+    let (uid, gid) = if root {
+        (4321, 4322)
+    } else {
+        eprintln!("not root: checking that the owner is unchanged, not a foreign owner");
+        let m = std::fs::metadata(&target).expect("target");
+        (m.uid(), m.gid())
+    };
+    if root {
+        chown(&target, Some(uid), Some(gid)).expect("chown as root");
+    }
+    let out = export_to(&source, "txt", &target);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let meta = std::fs::metadata(&target).expect("target");
+    assert_eq!((meta.uid(), meta.gid()), (uid, gid), "owner and group kept");
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap_or_default()
+            .contains("DRAFT"),
+        "the file was replaced by the export"
+    );
+}
+
+/// Runs the binary with its address space limited to `mib` MiB, so reading
+/// a huge file whole before checking its size fails instead of succeeding.
+#[cfg(unix)]
+fn run_with_memory_limit(mib: u64, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mib * 1024))
+        .arg(BIN)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("sh runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn an_oversized_review_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Sparse: 8 GiB on paper, nothing on disk. Read whole, it would not fit
+    // in the 3 GiB the binary is given below.
+    let huge = dir.path().join("huge.imrreview");
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(8 << 30))
+        .expect("sparse file");
+    let zero = dir.path().join("zero.imrreview");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+
+    match imrdesk::review::file::load(&imrdesk::review::RealFs, &huge) {
+        Err(e @ imrdesk::review::file::ReviewFileError::TooLarge { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("huge.imrreview"), "{text}");
+            assert!(text.contains(&(8u64 << 30).to_string()), "{text}");
+        }
+        other => panic!("expected too large, got {other:?}"),
+    }
+
+    let pdf = dir.path().join("out.pdf");
+    for (file, cause) in [(&huge, "too large"), (&zero, "a device")] {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        let runs: [Vec<&std::ffi::OsStr>; 3] = [
+            vec![os(Path::new("analyze")), os(file)],
+            vec![os(Path::new("verify")), os(file)],
+            vec![
+                os(Path::new("export")),
+                os(file),
+                os(Path::new("--format")),
+                os(Path::new("pdf")),
+                os(Path::new("-o")),
+                os(&pdf),
+            ],
+        ];
+        for argv in runs {
+            let out = run_with_memory_limit(3072, &argv);
+            let err = stderr_of(&out);
+            let said = format!("{err}{}", String::from_utf8_lossy(&out.stdout));
+            assert!(!out.status.success(), "{argv:?}: {said}");
+            assert!(
+                said.contains(&name) && said.contains(cause),
+                "{argv:?} names the file and the cause: {said}"
+            );
+            assert!(!said.contains("panicked"), "{argv:?}: {said}");
+        }
+    }
+    assert!(!pdf.exists(), "nothing exported");
 }

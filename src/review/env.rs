@@ -103,9 +103,10 @@ pub fn clean_stale_temps(dir: &Path) -> usize {
 /// folder, flushed, then renamed over the target. The target must be a
 /// regular file or absent (a symlink is followed and its target replaced; a
 /// FIFO, device or socket is refused); an existing file keeps its
-/// permissions. The temp file is removed on every error path (it is deleted
-/// when dropped), and a full disk fails before the rename, so the old file
-/// stays intact.
+/// permissions and, where the writer may keep them, its owner and group.
+/// The temp file is removed on every error path (it is deleted when
+/// dropped), and a full disk fails before the rename, so the old file stays
+/// intact.
 pub fn write_atomic_real(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let target = resolve_target(path)?;
     let dir = match target.parent() {
@@ -117,6 +118,8 @@ pub fn write_atomic_real(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(TEMP_PREFIX)
         .tempfile_in(&dir)?;
     if let Some(meta) = &existing {
+        // Owner first: a change of owner may clear mode bits.
+        keep_owner(tmp.as_file(), meta);
         tmp.as_file().set_permissions(meta.permissions())?;
     }
     tmp.write_all(bytes)?;
@@ -124,6 +127,22 @@ pub fn write_atomic_real(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Gives the replacement the replaced file's owner and group, so saving
+/// over a colleague's file (as root, or as a member of its group) does not
+/// quietly hand it to whoever saved last. Best effort by design: an ordinary
+/// user may not give a file away, and then the file is theirs, as with any
+/// editor that saves by rename; the group is still kept when it can be.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::{MetadataExt, fchown};
+    if fchown(file, Some(meta.uid()), Some(meta.gid())).is_err() {
+        let _ = fchown(file, None, Some(meta.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_file: &std::fs::File, _meta: &std::fs::Metadata) {}
 
 /// Where a write to `path` really goes: `path` itself, or the final target
 /// of a symlink (so the link stays a link). Refuses non-regular targets.
