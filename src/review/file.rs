@@ -42,8 +42,12 @@ pub enum ReviewFileError {
     },
     #[error("{}: the file is not UTF-8 text, so it is not a review file", path.display())]
     NotUtf8 { path: PathBuf },
-    #[error("{}: the file is too large for a review file ({size} bytes)", path.display())]
-    TooLarge { path: PathBuf, size: usize },
+    #[error("{}: the file is too large for a review file ({size} bytes; the limit is {limit})", path.display())]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: usize,
+    },
     #[error("{}: malformed review file at line {line}, column {column}: {message}", path.display())]
     Malformed {
         path: PathBuf,
@@ -184,21 +188,23 @@ pub fn autosave(
 pub fn load(fs: &dyn FileSystem, path: &Path) -> Result<ReviewState, ReviewFileError> {
     // The real filesystem checks the size before reading and bounds the read
     // (see `RealFs::read`); the check here covers every other filesystem.
+    let too_large = |size: u64| ReviewFileError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit: MAX_REVIEW_BYTES,
+    };
     let bytes = fs.read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::FileTooLarge => ReviewFileError::TooLarge {
-            path: path.to_path_buf(),
-            size: MAX_REVIEW_BYTES + 1,
-        },
+        // Its size, from the metadata the read checked first.
+        std::io::ErrorKind::FileTooLarge => {
+            too_large(std::fs::metadata(path).map_or(MAX_REVIEW_BYTES as u64 + 1, |m| m.len()))
+        }
         _ => ReviewFileError::Read {
             path: path.to_path_buf(),
             source,
         },
     })?;
     if bytes.len() > MAX_REVIEW_BYTES {
-        return Err(ReviewFileError::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len(),
-        });
+        return Err(too_large(bytes.len() as u64));
     }
     let text = String::from_utf8(bytes).map_err(|_| ReviewFileError::NotUtf8 {
         path: path.to_path_buf(),
