@@ -587,3 +587,89 @@ fn imrdesk_verify_reports_each_file_and_exits_non_zero_unless_all_are_trusted_an
     assert!(text.contains("legacy keyless signature"), "{text}");
     assert!(stderr(&out).contains("2 of 3"), "{}", stderr(&out));
 }
+
+/// `imrdesk export` with the settings folder `config`.
+fn export_with_config(config: &Path, input: &Path, format: &str, out: &Path) -> Output {
+    Process::new(BIN)
+        .args(["export".as_ref(), input.as_os_str(), "--format".as_ref()])
+        .arg(format)
+        .arg("-o")
+        .arg(out)
+        .env("IMRDESK_CONFIG_DIR", config)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap_or_else(|e| panic!("imrdesk export runs: {e}"))
+}
+
+#[test]
+fn a_review_signed_by_an_untrusted_key_exports_marked_until_the_key_is_trusted() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let config = dir.path().join("config");
+    let (good, _) = review_files(dir.path());
+    let loaded = file::load(&RealFs, &good).unwrap_or_else(|e| panic!("opens: {e}"));
+    assert!(loaded.is_read_only(), "a signed review opens read-only");
+
+    // Nobody is trusted in this settings folder: the letter says so.
+    let out = dir.path().join("untrusted.txt");
+    let run = export_with_config(&config, &good, "txt", &out);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    // The letter wraps its lines; read it as running text.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Signature not verified"), "{text}");
+    assert!(
+        text.contains(&signer().fingerprint()) && text.contains("not in this installation"),
+        "the mark names the key and why: {text}"
+    );
+
+    // Once the key is trusted, the same file exports without the mark.
+    let mut store = KeyStore::open(&config).unwrap_or_else(|e| panic!("store: {e}"));
+    store
+        .trust(&signer().public_key_hex(), "Dr. Ines Placeholder")
+        .unwrap_or_else(|e| panic!("trust: {e}"));
+    let out = dir.path().join("trusted.txt");
+    let run = export_with_config(&config, &good, "txt", &out);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(!text.contains("Signature not verified"), "{text}");
+    assert!(!text.contains("DRAFT"), "a trusted signed review is final");
+}
+
+#[test]
+fn no_export_writes_over_a_signed_review() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let config = dir.path().join("config");
+    let (good, _) = review_files(dir.path());
+    let before = std::fs::read(&good).unwrap_or_default();
+    // Its own output, and under another name in every format.
+    let copy = dir.path().join("signed-copy.ron");
+    std::fs::copy(&good, &copy).unwrap_or_else(|e| panic!("copy: {e}"));
+    let source = dir.path().join("letter.txt");
+    let letter = imrdesk::export::export(
+        &imrdesk::export::content::LetterContent::from_review(&finalized()),
+        Format::Text,
+    )
+    .unwrap_or_else(|e| panic!("letter text: {e}"));
+    std::fs::write(&source, letter).unwrap_or_else(|e| panic!("write: {e}"));
+    for (input, dest) in [(&good, &good), (&source, &good), (&source, &copy)] {
+        for format in ["ron", "txt", "pdf"] {
+            let run = export_with_config(&config, input, format, dest);
+            assert!(
+                !run.status.success(),
+                "{} -> {} as {format} must be refused",
+                input.display(),
+                dest.display()
+            );
+            assert!(
+                stderr(&run).contains(&dest.display().to_string()),
+                "the refusal names the file: {}",
+                stderr(&run)
+            );
+        }
+    }
+    assert_eq!(std::fs::read(&good).unwrap_or_default(), before);
+    assert!(
+        file::load(&RealFs, &copy).is_ok_and(|s| s.signature_valid()),
+        "the copy is still a valid signed review"
+    );
+}
