@@ -257,7 +257,7 @@ pub fn show(
         }
     });
 
-    fact_card(ui, open, theme, actions);
+    fact_card(ui, open, theme, presenting, actions);
     ui.separator();
     if presenting && page_in_view(open).is_some() {
         ui.label(
@@ -703,7 +703,15 @@ fn draw_line(
 }
 
 /// The card of the selected fact and the criteria that use it as evidence.
-fn fact_card(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+/// While `presenting`, the words it shows from the record are masked as the
+/// document text is.
+fn fact_card(
+    ui: &mut egui::Ui,
+    open: &OpenCase,
+    theme: &Theme,
+    presenting: bool,
+    actions: &mut Vec<Action>,
+) {
     let Some(fi) = open.selected_fact else {
         ui.label(
             RichText::new(
@@ -717,10 +725,18 @@ fn fact_card(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
     let Some(fact) = open.review.analysis.facts.get(fi) else {
         return;
     };
+    let case_number = open.review.case.meta.case_number.as_deref().unwrap_or("");
+    let shown = |text: &str| {
+        if presenting {
+            crate::text::identifiers::masked(text, &[case_number])
+        } else {
+            text.to_string()
+        }
+    };
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(fact.kind.label()).strong());
-            ui.label(format!("“{}”", fact.concept.replace('_', " ")));
+            ui.label(format!("“{}”", shown(&fact.concept.replace('_', " "))));
             ui.label(RichText::new(fact.certainty.to_string()).color(theme.weak_text));
             if let Some(d) = fact.date {
                 ui.label(format!("dated {d}"));
@@ -736,7 +752,7 @@ fn fact_card(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
                 ui.label(format!("value {v}"));
             }
             if let Some(d) = &fact.detail {
-                ui.label(d.as_str());
+                ui.label(shown(d));
             }
             if ui.small_button("Close").clicked() {
                 actions.push(Action::ClearFact);
