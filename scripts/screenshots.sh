@@ -16,7 +16,7 @@ OUT="${1:-target/screenshots}"
 mkdir -p "$OUT"
 WAIT="${IMRDESK_SHOT_WAIT:-6}"
 SIZE="${IMRDESK_SHOT_SIZE:-1440x900}"
-VIEWS="${IMRDESK_SHOT_VIEWS:-checklist documents timeline override letter finalized training presentation dark library}"
+VIEWS="${IMRDESK_SHOT_VIEWS:-checklist documents timeline decision override letter finalized training presentation dark library}"
 LIBRARY="${IMRDESK_LIBRARY:-../shared/corpus/dev}"
 
 for tool in xvfb-run import; do

@@ -8,6 +8,8 @@ packages=(
   pkg-config libwayland-dev libxkbcommon-dev libx11-dev
   # run: X11/Wayland client libraries and OpenGL on Mesa (software when no GPU)
   libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon-x11-0 libegl1 libgl1 libgl1-mesa-dri
+  # tests/ui_snapshots.rs renders with wgpu on Mesa's software Vulkan (lavapipe)
+  mesa-vulkan-drivers libvulkan1
   # a virtual display for the window on machines without one, and screenshots
   xvfb xauth imagemagick x11-utils
   # reading exported PDFs back in checks and screenshots

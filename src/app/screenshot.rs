@@ -56,6 +56,10 @@ pub fn set_up(ws: &mut Workstation, view: &str) {
             decide_all(ws);
             ws.handle(Action::FocusPane(Pane::Letter));
         }
+        "decision" => {
+            decide_all(ws);
+            ws.handle(Action::FocusPane(Pane::Decision));
+        }
         "override" => {
             ws.handle(Action::SelectCriterion(0));
             let target = ws.open.as_ref().and_then(|o| {
