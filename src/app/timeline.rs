@@ -51,6 +51,9 @@ pub struct TimelineView {
     pub due: Option<chrono::NaiveDate>,
     /// `None` until first drawn, and after "Fit all".
     pub axis: Option<TimeAxis>,
+    /// The plot width the axis was fitted to, while the reviewer has not
+    /// zoomed or panned since: a resized pane is fitted again.
+    pub fitted_width: Option<f32>,
     /// A zoom factor asked for by a button or shortcut, applied next frame.
     pub zoom_request: Option<f64>,
 }
@@ -63,6 +66,7 @@ impl TimelineView {
             band: crate::timeline::review_band(timeline),
             due,
             axis: None,
+            fitted_width: None,
             zoom_request: None,
         }
     }
@@ -205,10 +209,17 @@ pub fn show(
         {
             view.zoom_request = Some(1.0 / 1.5);
         }
-        ui.label(
-            RichText::new("Drag to pan · wheel or pinch to zoom · click a mark to open its source")
+        // Truncated, not overflowing: a toolbar wider than the pane widens
+        // the whole pane's layout, and the plot would run past its edge.
+        ui.add(
+            egui::Label::new(
+                RichText::new(
+                    "Drag to pan · wheel or pinch to zoom · click a mark to open its source",
+                )
                 .small()
                 .color(theme.weak_text),
+            )
+            .truncate(),
         );
     });
     if events.is_empty() {
@@ -232,6 +243,15 @@ pub fn show(
         )
     });
     let plot = Rect::from_min_max(Pos2::new(rect.left() + LABEL_WIDTH, rect.top()), rect.max);
+    if view
+        .fitted_width
+        .is_some_and(|w| (w - plot.width()).abs() > 0.5)
+    {
+        view.axis = None;
+    }
+    if view.axis.is_none() {
+        view.fitted_width = Some(plot.width());
+    }
     let cache = &view.cache;
     let axis = view.axis.get_or_insert_with(|| {
         let first = cache.days.first().copied().unwrap_or(0.0);
@@ -243,6 +263,7 @@ pub fn show(
     axis.left = plot.left();
 
     // Input: zoom (wheel, pinch, buttons, shortcuts) and pan.
+    let before = *axis;
     if let Some(f) = view.zoom_request.take() {
         axis.zoom_around(plot.center().x, f);
     }
@@ -266,6 +287,10 @@ pub fn show(
         axis.pan(response.drag_delta().x);
     }
     let axis = *axis;
+    if axis != before {
+        // The reviewer chose this view: keep it when the pane is resized.
+        view.fitted_width = None;
+    }
 
     let painter = ui.painter_at(rect);
     let plot_painter = ui.painter_at(plot);
