@@ -940,7 +940,8 @@ pub fn decision(
             }
         }
     });
-    ui.separator();
+    // The item row sits right under the status row: the rationale below
+    // keeps the height on a laptop screen.
     let n = open.review.items.len();
     ui.horizontal(|ui| {
         if ui
@@ -976,22 +977,27 @@ pub fn decision(
     let read_only = review.is_read_only();
     egui::ScrollArea::vertical().id_salt(("decision-scroll", open.selected_item)).auto_shrink([false, false]).show(ui, |ui| {
         let suggestion = if hide { None } else { review.current_suggestion(id) };
-        if let Some(s) = &suggestion {
-            ui.label(format!("Suggested: {}", s.decision.label()));
-        }
-        ui.label(RichText::new("Your decision").strong());
-        for d in [Decision::MedicallyNecessary, Decision::NotMedicallyNecessary] {
-            let resp = ui.add_enabled(!read_only, egui::RadioButton::new(item.decision == Some(d), decision_text(d)));
-            if resp.clicked() && item.decision != Some(d) {
-                actions.push(Action::Review(Command::Decide { item: id, decision: Some(d) }));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Your decision").strong());
+            if let Some(s) = &suggestion {
+                ui.label(RichText::new(format!("(suggested: {})", s.decision.label())).color(theme.weak_text));
             }
-        }
+        });
+        // Both choices on one line where the pane is wide enough.
+        ui.horizontal_wrapped(|ui| {
+            for d in [Decision::MedicallyNecessary, Decision::NotMedicallyNecessary] {
+                let resp = ui.add_enabled(!read_only, egui::RadioButton::new(item.decision == Some(d), decision_text(d)));
+                if resp.clicked() && item.decision != Some(d) {
+                    actions.push(Action::Review(Command::Decide { item: id, decision: Some(d) }));
+                }
+            }
+        });
         if let (Some(d), Some(s)) = (item.decision, &suggestion)
             && d != s.decision
         {
             ui.label(RichText::new(format!("Differs from the suggestion ({}); the difference is recorded in the audit log.", s.decision.label())).color(theme.not_documented));
         }
-        ui.add_space(6.0);
+        ui.add_space(2.0);
         ui.horizontal(|ui| {
             ui.label(RichText::new("Rationale").strong());
             if item.rationale_edited {
@@ -1134,6 +1140,12 @@ pub fn training(
                 // Without a published decision the expert column is empty
                 // throughout: leave it out (the headline says why).
                 let with_expert = judged > 0;
+                // The question gets the width the answer columns leave
+                // (about half a font size per character), not a fixed cut.
+                let answers = if with_expert { 3.0 } else { 2.0 } * 150.0;
+                let char_width = ui.text_style_height(&egui::TextStyle::Body) * 0.5;
+                let question_chars =
+                    ((ui.available_width() - answers) / char_width).clamp(30.0, 160.0) as usize;
                 egui::Grid::new(("reveal", item.item.0))
                     .striped(true)
                     .num_columns(if with_expert { 4 } else { 3 })
@@ -1159,7 +1171,8 @@ pub fn training(
                         }
                         ui.end_row();
                         for c in &item.criteria {
-                            ui.label(short(&c.question, 44)).on_hover_text(&c.question);
+                            ui.label(short(&c.question, question_chars))
+                                .on_hover_text(&c.question);
                             ui.label(
                                 RichText::new(c.trainee.label())
                                     .color(theme.answer_color(c.trainee)),
