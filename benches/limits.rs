@@ -206,6 +206,75 @@ fn opened_analysis(_case: &Case) -> Analysis {
     )
 }
 
+/// An invented published letter of about `target` bytes: the usual sections
+/// with a clinical case summary of generated progress-report paragraphs.
+fn big_letter(target: u64) -> String {
+    let mut text = String::with_capacity(target as usize + 8192);
+    text.push_str(
+        "Case Number:          QA00-0000002\n\
+         Date Assigned:        01/05/2017                      Date of Injury:      03/14/2015\n\
+         Decision Date:        01/30/2017                      UR Denial Date:      12/01/2016\n\
+         Priority:             Standard                        Application          12/20/2016\n\
+         \x20                                                     Received:\n\n\
+         \x20                HOW THE IMR FINAL DETERMINATION WAS MADE\n\
+         An invented paragraph on how the reviewer was chosen.\n\n\
+         The Expert Reviewer has the following credentials:\n\
+         State(s) of Licensure: California\n\
+         Certification(s)/Specialty: Orthopedic Surgery\n\n\
+         \x20                               CLINICAL CASE SUMMARY\n\
+         The expert reviewer developed the following clinical case summary based on a review of the\n\
+         case file, including all medical records:\n\n",
+    );
+    let tail = "\n                      IMR ISSUES, DECISIONS AND RATIONALES\n\
+         The Final Determination was based on decisions for the disputed items/services set forth below:\n\n\
+         MRI of the lumbar spine without contrast: Upheld\n\n\
+         Decision rationale: An invented rationale; the request is not medically necessary.\n";
+    let mut rng = Lcg(60);
+    let start = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap_or_default();
+    let mut day = 0u64;
+    while (text.len() + tail.len()) as u64 + 4096 < target {
+        let date = start + Days::new(day % 3650);
+        let _ = writeln!(
+            text,
+            "A progress report dated {} notes {} pain of {}/10. {} {}\n",
+            date.format("%m/%d/%Y"),
+            rng.pick(REGIONS),
+            2 + rng.next() % 7,
+            rng.pick(FINDINGS),
+            rng.pick(PLANS)
+        );
+        day += 7;
+    }
+    text.push_str(tail);
+    text
+}
+
+/// The export half of the limits: a published letter just under the
+/// per-file limit, exported in every letter format from the file on disk
+/// (import, engine, render, atomic write), each timed once.
+fn export_big_letter(dir: &Path, big_mb: usize, library: &Library) {
+    let target = (big_mb as u64 * 1024 * 1024).min(MAX_FILE_BYTES);
+    let letter = big_letter(target);
+    let path = dir.join("large_letter.txt");
+    std::fs::write(&path, &letter).unwrap_or_else(|e| panic!("write: {e}"));
+    let size = letter.len() as f64 / (1024.0 * 1024.0);
+    drop(letter);
+    for format in ["pdf", "docx", "html", "txt"] {
+        let out = dir.join(format!("large_letter_export.{format}"));
+        let t = Instant::now();
+        let outcome = imrdesk::export::export_file(&path, format, &out, library)
+            .unwrap_or_else(|e| panic!("export {format}: {e}"));
+        let took = ms(t);
+        println!(
+            "limits: export of a {size:.1} MB letter as {format}: {took:.0} ms, {:.1} MB written",
+            outcome.bytes as f64 / (1024.0 * 1024.0)
+        );
+        assert!(outcome.draft, "an engine draft is watermarked");
+        assert!(outcome.bytes > 0);
+        let _ = std::fs::remove_file(&out);
+    }
+}
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -332,6 +401,9 @@ fn main() {
             pass.import + pass.extract + pass.timeline + pass.engine
         );
         assert!(!pass.analysis.facts.is_empty());
+    }
+    if big_mb > 0 {
+        export_big_letter(dir.path(), big_mb, &library);
     }
     if let Some(rss) = peak_rss_mb() {
         println!("limits: peak resident memory {rss:.0} MB");
