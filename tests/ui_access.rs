@@ -146,20 +146,26 @@ fn shortcuts_act_on_the_window() {
     // Next item, next criterion.
     h.key_press_modifiers(cmd, Key::ArrowDown);
     h.run();
-    assert_eq!(h.state().open.as_ref().map(|o| o.selected_item), Some(1));
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.view.selected_item),
+        Some(1)
+    );
     h.key_press_modifiers(cmd, Key::ArrowUp);
     h.run();
-    assert_eq!(h.state().open.as_ref().map(|o| o.selected_item), Some(0));
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.view.selected_item),
+        Some(0)
+    );
     h.key_press(Key::J);
     h.run();
     assert_eq!(
-        h.state().open.as_ref().map(|o| o.selected_criterion),
+        h.state().open.as_ref().map(|o| o.view.selected_criterion),
         Some(1)
     );
     h.key_press(Key::K);
     h.run();
     assert_eq!(
-        h.state().open.as_ref().map(|o| o.selected_criterion),
+        h.state().open.as_ref().map(|o| o.view.selected_criterion),
         Some(0)
     );
     // Search focuses the documents' search field.

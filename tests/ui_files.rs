@@ -45,7 +45,10 @@ fn dropping_a_letter_onto_the_window_opens_it() {
             "letter_variants.txt",
         ))));
     h.step();
-    assert!(h.state().job.is_some(), "the drop starts a background load");
+    assert!(
+        h.state().services.job.is_some(),
+        "the drop starts a background load"
+    );
     wait_for_workers(&mut h);
     assert_eq!(case_number(&h).as_deref(), Some("ZZ19-0004321"));
     // The case bar names the dropped case and the status bar says it opened.

@@ -124,7 +124,10 @@ fn unsaved_prompt_before_open_new_and_quit() {
     });
     h.run();
     assert!(h.query_by_label("Save changes?").is_some());
-    assert!(h.state().job.is_none(), "nothing loads before the answer");
+    assert!(
+        h.state().services.job.is_none(),
+        "nothing loads before the answer"
+    );
     h.get_by_label("Discard changes").click();
     h.step();
     wait_for_workers(&mut h);
@@ -319,7 +322,7 @@ fn finalize_with_a_stale_rationale_asks_and_offers_a_new_draft() {
     h.get_by_label(imrdesk::app::ATTESTATION).click();
     h.run();
     let keys = tempfile::tempdir().expect("key folder");
-    h.state_mut().key_dir = Some(keys.path().to_path_buf());
+    h.state_mut().services.key_dir = Some(keys.path().to_path_buf());
     h.get_by_label("Sign").click();
     h.run();
     // The passphrase step: the first signature creates the key.

@@ -92,7 +92,7 @@ fn a_case_goes_from_open_to_a_signed_exported_letter_without_the_mouse() {
     );
     ws.open_demo();
     ws.modal = None;
-    ws.key_dir = Some(dir.path().join("keys"));
+    ws.services.key_dir = Some(dir.path().join("keys"));
     let mut h = ui_support::harness(ws);
     h.run();
     let n = h.state().open.as_ref().map_or(0, |o| o.review.items.len());

@@ -256,7 +256,10 @@ fn full_review_workflow() {
         None => panic!("not found: {}", "Item #2: Physical therapy"),
     }
     h.run();
-    assert_eq!(h.state().open.as_ref().map(|o| o.selected_item), Some(1));
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.view.selected_item),
+        Some(1)
+    );
     assert!(
         h.query_by_label_contains("Request: Physical therapy 8 visits")
             .is_some()
@@ -266,14 +269,17 @@ fn full_review_workflow() {
         None => panic!("not found: {}", "Item #1: MRI lumbar"),
     }
     h.run();
-    assert_eq!(h.state().open.as_ref().map(|o| o.selected_item), Some(0));
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.view.selected_item),
+        Some(0)
+    );
 
     // Override the red-flag criterion (the second) with the keyboard: J, then 1.
     assert_eq!(suggestion(&h, 0), Some(Decision::NotMedicallyNecessary));
     h.key_press(Key::J);
     h.run();
     assert_eq!(
-        h.state().open.as_ref().map(|o| o.selected_criterion),
+        h.state().open.as_ref().map(|o| o.view.selected_criterion),
         Some(1)
     );
     h.key_press(Key::Num1);
@@ -371,7 +377,7 @@ fn full_review_workflow() {
     }
     h.run();
     let keys = tempfile::tempdir().expect("key folder");
-    h.state_mut().key_dir = Some(keys.path().to_path_buf());
+    h.state_mut().services.key_dir = Some(keys.path().to_path_buf());
     h.get_by_label("Finalize and sign").click();
     h.run();
     // The dialog says what is signed and asks for the attestation first.
@@ -455,7 +461,7 @@ fn evidence_click_scrolls_documents_to_the_sentence() {
         None => panic!("not found: {}", "“Exam shows a positive straight leg raise"),
     }
     h.run();
-    let focus = h.state().open.as_ref().and_then(|o| o.focus);
+    let focus = h.state().open.as_ref().and_then(|o| o.view.focus);
     assert_eq!(focus.map(|f| f.0), Some(DocId(0)));
     // Documents panel is now the active tab and shows the fact highlights.
     assert!(

@@ -12,7 +12,7 @@ use crate::fact::{Certainty, Span};
 use crate::ingest::ocr::LOW_CONFIDENCE;
 
 use super::theme::Theme;
-use super::{Action, OpenCase};
+use super::{Action, CasePanel, OpenCase, Restructure};
 
 /// Characters per laid-out row. Records are narrow; a fixed wrap keeps
 /// every row one text line high, which `show_rows` needs.
@@ -210,7 +210,7 @@ impl Search {
 /// text and keeps scanned page images (which cannot be masked) off screen.
 pub fn show(
     ui: &mut egui::Ui,
-    open: &mut OpenCase,
+    open: &mut CasePanel<'_>,
     theme: &Theme,
     presenting: bool,
     actions: &mut Vec<Action>,
@@ -219,17 +219,17 @@ pub fn show(
     ui.horizontal(|ui| {
         let label = ui.label("Search:");
         let edit = ui.add(
-            egui::TextEdit::singleline(&mut open.search.query)
+            egui::TextEdit::singleline(&mut open.view.documents.search.query)
                 .hint_text("words in the records")
                 .desired_width(220.0)
                 .id_salt("documents-search"),
         );
         let edit = edit.labelled_by(label.id);
-        if open.focus_search {
+        if open.view.documents.focus_search {
             edit.request_focus();
-            open.focus_search = false;
+            open.view.documents.focus_search = false;
         }
-        open.search.refresh(&open.review.case);
+        open.view.documents.search.refresh(&open.review.case);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let prev = ui.button("Previous").on_hover_text("Previous match");
         let next = ui.button("Next").on_hover_text("Next match (Enter)");
@@ -241,14 +241,14 @@ pub fn show(
             None
         };
         if let Some(forward) = step
-            && let Some((di, span)) = open.search.step(forward)
+            && let Some((di, span)) = open.view.documents.search.step(forward)
             && let Some(doc) = open.review.case.documents.get(di)
         {
             actions.push(Action::ShowSource { doc: doc.id, span });
         }
-        let n = open.search.hits.len();
-        if !open.search.query.trim().is_empty() {
-            let text = match open.search.current {
+        let n = open.view.documents.search.hits.len();
+        if !open.view.documents.search.query.trim().is_empty() {
+            let text = match open.view.documents.search.current {
                 Some(i) => format!("{} of {}{}", i + 1, n, if n >= MAX_HITS { "+" } else { "" }),
                 None if n == 0 => "no matches".to_string(),
                 None => format!("{n} matches"),
@@ -270,28 +270,30 @@ pub fn show(
         egui::Panel::right("documents-page-image")
             .resizable(true)
             .default_size(380.0)
-            .show(ui, |ui| page_view(ui, open, theme, &shown));
+            .show(ui, |ui| page_view(ui, open, theme, &shown, actions));
     }
 
-    let rows = &open.rows;
+    let rows = &open.view.documents.rows;
     let row_height = ui.text_style_height(&TextStyle::Body);
     let spacing = ui.spacing().item_spacing.y;
     let mut area = egui::ScrollArea::vertical()
         .id_salt("documents-scroll")
         .auto_shrink([false, false]);
-    if let Some(target) = open.scroll_to_row.take() {
+    if let Some(target) = open.view.documents.scroll_to_row.take() {
         let offset = (target.saturating_sub(3)) as f32 * (row_height + spacing);
         area = area.vertical_scroll_offset(offset);
     }
     let case = &open.review.case;
     let facts = &open.review.analysis.facts;
-    let focus = open.focus;
+    let focus = open.view.focus;
     let search_hit = open
+        .view
+        .documents
         .search
         .current
-        .and_then(|i| open.search.hits.get(i))
+        .and_then(|i| open.view.documents.search.hits.get(i))
         .copied();
-    let selected_fact = open.selected_fact;
+    let selected_fact = open.view.selected_fact;
     let training = open.review.mode == crate::review::Mode::Training;
     let case_number = case.meta.case_number.as_deref().unwrap_or("");
     let hidden: Option<[&str; 1]> = presenting.then_some([case_number]);
@@ -396,8 +398,8 @@ struct ShownPage {
     span: Span,
 }
 
-fn page_in_view(open: &OpenCase) -> Option<ShownPage> {
-    let (doc, span) = open.focus?;
+fn page_in_view(open: &CasePanel<'_>) -> Option<ShownPage> {
+    let (doc, span) = open.view.focus?;
     let case = &open.review.case;
     let index = case.documents.iter().position(|d| d.id == doc)?;
     let path = case.documents[index].origin.clone()?;
@@ -418,7 +420,13 @@ struct PageTexture(Result<egui::TextureHandle, String>);
 
 /// The page as scanned with the words of the focused fact boxed, and the
 /// controls to split the document at this page or merge it with the next.
-fn page_view(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, shown: &ShownPage) {
+fn page_view(
+    ui: &mut egui::Ui,
+    open: &CasePanel<'_>,
+    theme: &Theme,
+    shown: &ShownPage,
+    actions: &mut Vec<Action>,
+) {
     let p = &shown.page;
     ui.label(
         RichText::new(format!(
@@ -485,13 +493,18 @@ fn page_view(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, shown: &Show
         }
     }
     ui.separator();
-    restructure_controls(ui, open, shown);
+    restructure_controls(ui, open, shown, actions);
 }
 
 /// "Split before this page" and "Merge with the next document". They
 /// re-read the case, so they are offered only before any review work (the
 /// answers and audit log refer to the documents as they are).
-fn restructure_controls(ui: &mut egui::Ui, open: &mut OpenCase, shown: &ShownPage) {
+fn restructure_controls(
+    ui: &mut egui::Ui,
+    open: &CasePanel<'_>,
+    shown: &ShownPage,
+    actions: &mut Vec<Action>,
+) {
     let editable = open.review.audit.is_empty()
         && open.review.mode == crate::review::Mode::Review
         && !open.review.is_read_only();
@@ -508,7 +521,6 @@ fn restructure_controls(ui: &mut egui::Ui, open: &mut OpenCase, shown: &ShownPag
         .map(|(_, id)| id);
     let why =
         "Only before any review work: answers and the audit log refer to the documents as they are";
-    let mut result = None;
     ui.horizontal(|ui| {
         let split = ui
             .add_enabled(
@@ -518,8 +530,9 @@ fn restructure_controls(ui: &mut egui::Ui, open: &mut OpenCase, shown: &ShownPag
             .on_hover_text("Start a new document at this page")
             .on_disabled_hover_text(why);
         if split.clicked() {
-            result = Some(restructure(open, |c| {
-                crate::ingest::split::split_document(c, shown.doc, page_in_doc).map(|_| ())
+            actions.push(Action::Restructure(Restructure::Split {
+                doc: shown.doc,
+                page: page_in_doc,
             }));
         }
         let merge = ui
@@ -532,35 +545,32 @@ fn restructure_controls(ui: &mut egui::Ui, open: &mut OpenCase, shown: &ShownPag
         if merge.clicked()
             && let Some(next) = next
         {
-            result = Some(restructure(open, |c| {
-                crate::ingest::split::merge_documents(c, shown.doc, next)
+            actions.push(Action::Restructure(Restructure::Merge {
+                doc: shown.doc,
+                next,
             }));
         }
     });
-    if let Some(Err(e)) = result {
-        open.warnings.push(e);
-    }
 }
 
 /// Applies a merge or split to a copy of the case and re-reads it: a new
-/// analysis and a fresh draft review over the changed documents.
-fn restructure(
-    open: &mut OpenCase,
-    change: impl FnOnce(&mut Case) -> Result<(), crate::ingest::split::SplitError>,
-) -> Result<(), String> {
+/// analysis and a fresh draft review over the changed documents, and a
+/// fresh view of them. Called by [`super::Workstation::handle`].
+pub fn restructure(open: &mut OpenCase, how: Restructure) -> Result<(), String> {
     let mut case = open.review.case.clone();
-    change(&mut case).map_err(|e| e.to_string())?;
+    match how {
+        Restructure::Split { doc, page } => {
+            crate::ingest::split::split_document(&mut case, doc, page).map(|_| ())
+        }
+        Restructure::Merge { doc, next } => {
+            crate::ingest::split::merge_documents(&mut case, doc, next)
+        }
+    }
+    .map_err(|e| e.to_string())?;
     let library = crate::review::rule::library().map_err(|e| e.to_string())?;
     let analysis = crate::engine::analyze(&case.without_reference(), library);
     open.review = crate::review::ReviewState::new(case, analysis);
-    open.rows = DocRows::build(&open.review.case, &open.review.analysis);
-    open.timeline = super::TimelineView::new(
-        &open.review.analysis.timeline,
-        open.review.case.meta.due_date(),
-    );
-    open.summary_facts = super::panels::summary_fact_lists(&open.review.analysis.facts);
-    open.focus = None;
-    open.selected_fact = None;
+    open.view = super::CaseView::new(&open.review);
     open.dirty = true;
     Ok(())
 }
@@ -707,12 +717,12 @@ fn draw_line(
 /// document text is.
 fn fact_card(
     ui: &mut egui::Ui,
-    open: &OpenCase,
+    open: &CasePanel<'_>,
     theme: &Theme,
     presenting: bool,
     actions: &mut Vec<Action>,
 ) {
-    let Some(fi) = open.selected_fact else {
+    let Some(fi) = open.view.selected_fact else {
         ui.label(
             RichText::new(
                 "Highlights mark extracted facts (struck through = negated, italic = planned). Click one for its details.",
@@ -765,7 +775,7 @@ fn fact_card(
                     .small()
                     .color(theme.weak_text),
             );
-        } else if open.review.mode == crate::review::Mode::Training && !open.revealed {
+        } else if open.hide_engine {
             ui.label(
                 RichText::new("Criteria links are hidden in training mode until reveal.")
                     .small()
@@ -785,7 +795,7 @@ fn fact_card(
 
 /// The criteria whose evidence quotes overlap a fact: (item position,
 /// criterion position, description).
-pub fn criteria_using(open: &OpenCase, fi: usize) -> Vec<(usize, usize, String)> {
+pub fn criteria_using(open: &CasePanel<'_>, fi: usize) -> Vec<(usize, usize, String)> {
     let Some(fact) = open.review.analysis.facts.get(fi) else {
         return Vec::new();
     };

@@ -2,9 +2,21 @@
 //!
 //! [`Workstation`] holds everything the window shows and draws it in
 //! [`Workstation::ui`], which needs only an `egui::Ui` — so the tests drive
-//! the real window through `egui_kittest` without `eframe`. Panels read the
-//! review and push [`Action`]s; [`Workstation::handle`] applies them in one
-//! place, turning edits into review [`Command`]s.
+//! the real window through `egui_kittest` without `eframe`.
+//!
+//! Its state is in three parts:
+//! - the session: the open case ([`OpenCase`]: review, path, dirty, the
+//!   training stash);
+//! - view state: per case ([`CaseView`]: selection, the documents' rows,
+//!   search and scroll, the timeline's zoom, caches) and for the window
+//!   (layout, presentation, palette, theme);
+//! - [`Services`]: the injected effects (clock, filesystem, file dialogs,
+//!   engine) and the work running off the UI thread.
+//!
+//! A pane gets a [`CasePanel`]: the review read-only and the case's view
+//! state. Everything else it wants goes back as an [`Action`], and
+//! [`Workstation::handle`] applies actions in one place, turning edits into
+//! review [`Command`]s.
 
 mod documents;
 mod files;
@@ -164,31 +176,117 @@ pub struct OpenCase {
     pub stashed: Option<Box<ReviewState>>,
     /// Training: whether the trainee revealed engine and expert.
     pub revealed: bool,
+    pub warnings: Vec<String>,
+    /// Names the case for its untitled autosave ([`ReviewState::case_key`]).
+    pub case_key: String,
+    /// How the panels show this case: selection, scroll, search, zoom and
+    /// caches. Never saved, never part of the review.
+    pub view: CaseView,
+}
+
+/// The view state of an open case. The panels read it with the review and
+/// change it only through [`Action`]s, applied in one place
+/// ([`Workstation::handle`]), except for what belongs to one panel alone
+/// (its search text, its scroll, its zoom).
+#[derive(Debug)]
+pub struct CaseView {
     pub selected_item: usize,
     pub selected_criterion: usize,
     pub selected_fact: Option<usize>,
     /// The sentence to highlight in the documents.
     pub focus: Option<(DocId, Span)>,
-    pub scroll_to_row: Option<usize>,
-    pub focus_search: bool,
-    pub rows: DocRows,
-    pub search: Search,
+    pub documents: DocumentsView,
     pub timeline: TimelineView,
-    pub warnings: Vec<String>,
     /// The letter preview and the audit length it was built at: rebuilt
     /// only when the review changed (every change adds an audit entry).
     pub letter_cache: Option<(usize, String)>,
     /// The case summary's fact lists, built once.
     pub summary_facts: Vec<(&'static str, Vec<String>)>,
-    /// Names the case for its untitled autosave ([`ReviewState::case_key`]).
-    pub case_key: String,
+}
+
+/// The documents panel's own state.
+#[derive(Debug)]
+pub struct DocumentsView {
+    pub rows: DocRows,
+    pub search: Search,
+    /// A row to bring into view on the next frame (set by "show source").
+    pub scroll_to_row: Option<usize>,
+    /// Put the keyboard in the search field on the next frame.
+    pub focus_search: bool,
+}
+
+impl CaseView {
+    /// The view of a freshly opened (or re-read) case: nothing selected,
+    /// rows, timeline and summary derived from the review.
+    pub fn new(review: &ReviewState) -> CaseView {
+        CaseView {
+            selected_item: 0,
+            selected_criterion: 0,
+            selected_fact: None,
+            focus: None,
+            documents: DocumentsView {
+                rows: DocRows::build(&review.case, &review.analysis),
+                search: Search::default(),
+                scroll_to_row: None,
+                focus_search: false,
+            },
+            timeline: TimelineView::new(&review.analysis.timeline, review.case.meta.due_date()),
+            letter_cache: None,
+            summary_facts: panels::summary_fact_lists(&review.analysis.facts),
+        }
+    }
+
+    /// The selected item's id in `review`.
+    pub fn item_id(&self, review: &ReviewState) -> Option<ItemId> {
+        review.items.get(self.selected_item).map(|i| i.item)
+    }
+
+    /// The letter preview text of `review`, cached until the review changes.
+    pub fn letter_preview(&mut self, review: &ReviewState) -> &str {
+        let stamp = review.audit.len();
+        if self
+            .letter_cache
+            .as_ref()
+            .is_none_or(|(at, _)| *at != stamp)
+        {
+            self.letter_cache = Some((stamp, letter_text(review)));
+        }
+        self.letter_cache.as_ref().map_or("", |(_, t)| t.as_str())
+    }
+}
+
+/// What a pane is given of the open case: the review to read (never to
+/// change: changes go back as [`Action`]s), whether engine output is hidden,
+/// and the case's view state.
+pub struct CasePanel<'a> {
+    pub review: &'a ReviewState,
+    /// Training before reveal: suggestions, evidence links and the letter
+    /// stay hidden.
+    pub hide_engine: bool,
+    /// What the import and the reviewer's re-cuts reported.
+    pub warnings: &'a [String],
+    pub view: &'a mut CaseView,
+}
+
+impl CasePanel<'_> {
+    /// The selected item's id.
+    pub fn item_id(&self) -> Option<ItemId> {
+        self.view.item_id(self.review)
+    }
+
+    pub fn hide_engine(&self) -> bool {
+        self.hide_engine
+    }
+
+    /// The letter preview text, cached until the review changes.
+    pub fn letter_preview(&mut self) -> &str {
+        self.view.letter_preview(self.review)
+    }
 }
 
 impl OpenCase {
     pub fn new(review: ReviewState) -> OpenCase {
-        let rows = DocRows::build(&review.case, &review.analysis);
-        let timeline = TimelineView::new(&review.analysis.timeline, review.case.meta.due_date());
-        let summary_facts = panels::summary_fact_lists(&review.analysis.facts);
+        let view = CaseView::new(&review);
         let case_key = review.case_key();
         OpenCase {
             review,
@@ -197,38 +295,30 @@ impl OpenCase {
             dirty: false,
             stashed: None,
             revealed: false,
-            selected_item: 0,
-            selected_criterion: 0,
-            selected_fact: None,
-            focus: None,
-            scroll_to_row: None,
-            focus_search: false,
-            rows,
-            search: Search::default(),
-            timeline,
             warnings: Vec::new(),
-            letter_cache: None,
-            summary_facts,
             case_key,
+            view,
         }
     }
 
     /// The letter preview text, cached until the review changes.
     pub fn letter_preview(&mut self) -> &str {
-        let stamp = self.review.audit.len();
-        if self
-            .letter_cache
-            .as_ref()
-            .is_none_or(|(at, _)| *at != stamp)
-        {
-            self.letter_cache = Some((stamp, letter_text(&self.review)));
-        }
-        self.letter_cache.as_ref().map_or("", |(_, t)| t.as_str())
+        self.view.letter_preview(&self.review)
     }
 
     /// The selected item's id.
     pub fn item_id(&self) -> Option<ItemId> {
-        self.review.items.get(self.selected_item).map(|i| i.item)
+        self.view.item_id(&self.review)
+    }
+
+    /// The pane's share of this case: the review to read and the view.
+    pub fn panel(&mut self) -> CasePanel<'_> {
+        CasePanel {
+            hide_engine: self.hide_engine(),
+            review: &self.review,
+            warnings: &self.warnings,
+            view: &mut self.view,
+        }
     }
 
     /// Whether engine output must stay hidden (training before reveal).
@@ -302,8 +392,32 @@ pub enum Action {
     RegenerateStale,
     StepLibrary(bool),
     FocusPane(Pane),
+    /// Back to the default arrangement of panes.
+    ResetLayout,
+    /// A path typed in the path field for a file dialog that did not open.
+    ChosePath {
+        kind: DialogKind,
+        path: PathBuf,
+    },
+    /// The signer's name and credentials, from Settings.
+    SetSigner {
+        name: String,
+        credentials: String,
+    },
+    /// Re-cut the case's documents (scanned case files): the case is read
+    /// again and a fresh draft review starts.
+    Restructure(Restructure),
     /// A line for the status bar (e.g. after a copy to the clipboard).
     Notify(String),
+}
+
+/// How a scanned case file is re-cut into documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restructure {
+    /// Start a new document at `page` (1-based within `doc`).
+    Split { doc: DocId, page: usize },
+    /// Join `next` onto `doc`.
+    Merge { doc: DocId, next: DocId },
 }
 
 /// A message in the status bar.
@@ -402,6 +516,22 @@ struct Effects {
     autosave_dir: Option<PathBuf>,
 }
 
+/// What the window does to the world, and the work it runs off the UI
+/// thread: kept apart from what it shows, so a panel never reaches them.
+pub struct Services {
+    env: Effects,
+    /// A case being read (file, folder or demo) on a worker thread.
+    pub job: Option<LoadJob>,
+    /// A file dialog waiting for its answer.
+    pub dialog: Option<PendingDialog>,
+    /// The autosave being written off the UI thread, if any.
+    autosave_job: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
+    last_autosave: Option<DateTime<Utc>>,
+    /// Where the signing key and trusted keys live (the settings folder;
+    /// tests point it at a temporary one).
+    pub key_dir: Option<PathBuf>,
+}
+
 /// The whole window's state; see the module documentation.
 pub struct Workstation {
     pub open: Option<OpenCase>,
@@ -413,8 +543,6 @@ pub struct Workstation {
     pub library: CaseLibrary,
     pub modal: Option<Modal>,
     pub messages: Vec<Message>,
-    pub job: Option<LoadJob>,
-    pub dialog: Option<PendingDialog>,
     /// The unsaved-changes prompt was answered for quitting: the next close
     /// request goes through.
     pub quit_confirmed: bool,
@@ -422,19 +550,14 @@ pub struct Workstation {
     pub close_now: bool,
     /// What runs after a Save chosen in the unsaved prompt completes.
     after_save: Option<Pending>,
-    /// The autosave being written off the UI thread, if any.
-    autosave_job: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
-    /// Where the signing key and trusted keys live (the settings folder;
-    /// tests point it at a temporary one).
-    pub key_dir: Option<PathBuf>,
-    env: Effects,
     applied_theme: Option<(ThemeKind, bool)>,
     theme: Theme,
-    last_autosave: Option<DateTime<Utc>>,
     /// The last-shown size of the egui font scale, to detect theme changes.
     pending: Vec<Action>,
     /// The command palette (Ctrl+K), while open.
     pub palette: Option<Palette>,
+    /// The effects, and the work running off the UI thread.
+    pub services: Services,
 }
 
 /// The command palette's state: what was typed and which match is chosen.
@@ -464,17 +587,19 @@ impl Workstation {
             library: CaseLibrary::default(),
             modal: None,
             messages: Vec::new(),
-            job: None,
-            dialog: None,
-            key_dir: crate::review::env::settings_dir(),
-            env,
+            services: Services {
+                env,
+                job: None,
+                dialog: None,
+                autosave_job: None,
+                last_autosave: None,
+                key_dir: crate::review::env::settings_dir(),
+            },
             quit_confirmed: false,
             close_now: false,
             after_save: None,
-            autosave_job: None,
             applied_theme: None,
             theme,
-            last_autosave: None,
             pending: Vec::new(),
             palette: None,
         }
@@ -482,8 +607,9 @@ impl Workstation {
 
     /// Opens the built-in demo case.
     pub fn open_demo(&mut self) {
-        let case = (self.env.backend.demo_case)(self.env.clock.now().date_naive());
-        let analysis = (self.env.backend.analyze)(&case.without_reference());
+        let case =
+            (self.services.env.backend.demo_case)(self.services.env.clock.now().date_naive());
+        let analysis = (self.services.env.backend.analyze)(&case.without_reference());
         self.open_case(case, analysis, None, Vec::new(), false);
     }
 
@@ -497,10 +623,15 @@ impl Workstation {
         let Some(target) = self.autosave_target() else {
             return;
         };
-        let Some(auto) = file::newer_autosave(self.env.fs.as_ref(), &target) else {
+        let Some(auto) = file::newer_autosave(self.services.env.fs.as_ref(), &target) else {
             return;
         };
-        let at = self.env.fs.modified(&auto).map(DateTime::<Utc>::from);
+        let at = self
+            .services
+            .env
+            .fs
+            .modified(&auto)
+            .map(DateTime::<Utc>::from);
         self.modal = Some(Modal::Restore {
             autosave: auto,
             saved,
@@ -533,7 +664,7 @@ impl Workstation {
         }
         open.warnings = warnings;
         self.open = Some(open);
-        self.last_autosave = Some(self.env.clock.now());
+        self.services.last_autosave = Some(self.services.env.clock.now());
         if !training {
             self.offer_restore();
         }
@@ -544,7 +675,7 @@ impl Workstation {
         let mut open = OpenCase::new(review);
         open.path = path;
         self.open = Some(open);
-        self.last_autosave = Some(self.env.clock.now());
+        self.services.last_autosave = Some(self.services.env.clock.now());
     }
 
     /// Starts loading a file off the UI thread, after the unsaved-changes
@@ -561,14 +692,14 @@ impl Workstation {
 
     fn open_path_now(&mut self, path: PathBuf, training: bool) {
         self.remember(&path);
-        self.job = Some(LoadJob::start(path, training, self.env.backend));
+        self.services.job = Some(LoadJob::start(path, training, self.services.env.backend));
     }
 
     /// Loads a file on this thread (tests and the command line use it).
     pub fn open_path_blocking(&mut self, path: &Path, training: bool) {
         let stage = std::sync::atomic::AtomicU8::new(0);
         let cancel = std::sync::atomic::AtomicBool::new(false);
-        let result = files::load_blocking(path, self.env.backend, &stage, &cancel);
+        let result = files::load_blocking(path, self.services.env.backend, &stage, &cancel);
         self.finish_load(path.to_path_buf(), training, result);
     }
 
@@ -588,7 +719,7 @@ impl Workstation {
                 // unless it is untitled work kept in the autosave folder.
                 let saved = if is_autosave {
                     let original = path.with_extension("");
-                    let untitled = self.env.autosave_dir.as_deref() == original.parent()
+                    let untitled = self.services.env.autosave_dir.as_deref() == original.parent()
                         && original
                             .file_stem()
                             .is_some_and(|s| s.to_string_lossy().starts_with(UNTITLED));
@@ -752,27 +883,27 @@ impl Workstation {
             self.handle(action);
         }
         self.autosave_if_due();
-        if self.job.is_some() || self.dialog.is_some() || self.library.loading() {
+        if self.services.job.is_some() || self.services.dialog.is_some() || self.library.loading() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
 
     fn poll_background(&mut self) {
-        if let Some(job) = &self.job
+        if let Some(job) = &self.services.job
             && let Some(result) = job.poll()
         {
             let (path, training) = (job.path.clone(), job.training);
             let cancelled = job.cancel.load(std::sync::atomic::Ordering::Relaxed);
-            self.job = None;
+            self.services.job = None;
             if !cancelled {
                 self.finish_load(path, training, result);
             }
         }
-        if let Some(dialog) = &self.dialog
+        if let Some(dialog) = &self.services.dialog
             && let Some(outcome) = dialog.poll()
         {
             let kind = dialog.kind;
-            self.dialog = None;
+            self.services.dialog = None;
             match outcome {
                 DialogOutcome::Chosen(path) => self.dialog_chose(kind, path),
                 DialogOutcome::Cancelled => {}
@@ -793,7 +924,7 @@ impl Workstation {
                 }
             }
         }
-        if let Some(msg) = self.library.poll(self.env.backend) {
+        if let Some(msg) = self.library.poll(self.services.env.backend) {
             self.info(msg);
         }
     }
@@ -804,7 +935,7 @@ impl Workstation {
             DialogKind::OpenFile | DialogKind::OpenFolder => self.open_path(path, false),
             DialogKind::OpenLibrary => {
                 self.remember_folder(&path);
-                self.library.start(path, self.env.backend);
+                self.library.start(path, self.services.env.backend);
                 self.layout_focus(Pane::Library);
             }
             DialogKind::SaveReview => {
@@ -839,7 +970,7 @@ impl Workstation {
             path
         };
         let Some(open) = &mut self.open else { return };
-        match file::save(self.env.fs.as_ref(), &open.review, &path) {
+        match file::save(self.services.env.fs.as_ref(), &open.review, &path) {
             Ok(()) => {
                 open.path = Some(path.clone());
                 open.dirty = false;
@@ -863,7 +994,7 @@ impl Workstation {
             &open.review,
             format,
             &path,
-            self.env.fs.as_ref(),
+            self.services.env.fs.as_ref(),
         );
         self.remember_folder(&path);
         match result {
@@ -960,12 +1091,16 @@ impl Workstation {
     }
 
     fn start_dialog(&mut self, kind: DialogKind) {
-        if self.dialog.is_some() {
+        if self.services.dialog.is_some() {
             return;
         }
         let suggested = self.suggested_name(kind);
         let folder = Some(self.default_folder());
-        self.dialog = Some(self.env.dialogs.start(kind, &suggested, folder.as_deref()));
+        self.services.dialog = Some(self.services.env.dialogs.start(
+            kind,
+            &suggested,
+            folder.as_deref(),
+        ));
     }
 
     /// Where the current work autosaves.
@@ -973,7 +1108,7 @@ impl Workstation {
         let open = self.open.as_ref()?;
         match &open.path {
             Some(p) => Some(p.clone()),
-            None => self.env.autosave_dir.as_ref().map(|d| {
+            None => self.services.env.autosave_dir.as_ref().map(|d| {
                 d.join(format!(
                     "{UNTITLED}-{}.{}",
                     open.case_key,
@@ -995,8 +1130,8 @@ impl Workstation {
         if let Some(dir) = target.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        match file::autosave(self.env.fs.as_ref(), &open.review, &target) {
-            Ok(_) => self.last_autosave = Some(self.env.clock.now()),
+        match file::autosave(self.services.env.fs.as_ref(), &open.review, &target) {
+            Ok(_) => self.services.last_autosave = Some(self.services.env.clock.now()),
             Err(e) => self.error(e.to_string()),
         }
     }
@@ -1005,14 +1140,15 @@ impl Workstation {
     /// thread, so a large case never stalls the window. One write at a time.
     fn autosave_if_due(&mut self) {
         self.poll_autosave();
-        let now = self.env.clock.now();
+        let now = self.services.env.clock.now();
         let due = self
+            .services
             .last_autosave
             .is_none_or(|t| (now - t).num_seconds() >= AUTOSAVE_SECONDS);
-        if !due || self.autosave_job.is_some() {
+        if !due || self.services.autosave_job.is_some() {
             return;
         }
-        self.last_autosave = Some(now);
+        self.services.last_autosave = Some(now);
         let Some(target) = self.autosave_target() else {
             return;
         };
@@ -1021,7 +1157,7 @@ impl Workstation {
             return;
         }
         let review = open.review.clone();
-        let fs = self.env.fs.clone();
+        let fs = self.services.env.fs.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             if let Some(dir) = target.parent() {
@@ -1030,27 +1166,29 @@ impl Workstation {
             let result = file::autosave(fs.as_ref(), &review, &target).map_err(|e| e.to_string());
             let _ = tx.send(result);
         });
-        self.autosave_job = Some(rx);
+        self.services.autosave_job = Some(rx);
     }
 
     /// Reports a finished background autosave (errors go to the status bar).
     fn poll_autosave(&mut self) {
-        let Some(rx) = &self.autosave_job else { return };
+        let Some(rx) = &self.services.autosave_job else {
+            return;
+        };
         match rx.try_recv() {
             Ok(result) => {
-                self.autosave_job = None;
+                self.services.autosave_job = None;
                 if let Err(e) = result {
                     self.error(e);
                 }
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {}
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.autosave_job = None,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.services.autosave_job = None,
         }
     }
 
     /// Waits for a background autosave still being written (exit, tests).
     pub fn finish_autosave(&mut self) {
-        if let Some(rx) = self.autosave_job.take()
+        if let Some(rx) = self.services.autosave_job.take()
             && let Ok(Err(e)) = rx.recv()
         {
             self.error(e);
@@ -1105,8 +1243,8 @@ impl Workstation {
                 // restore offer for work the reviewer chose to drop.
                 if let Some(target) = self.autosave_target() {
                     let auto = file::autosave_path(&target);
-                    if self.env.fs.modified(&auto).is_some() {
-                        let _ = self.env.fs.remove(&auto);
+                    if self.services.env.fs.modified(&auto).is_some() {
+                        let _ = self.services.env.fs.remove(&auto);
                     }
                 }
                 if let Some(open) = &mut self.open {
@@ -1162,8 +1300,8 @@ impl Workstation {
                 if let Some(open) = &mut self.open
                     && i < open.review.items.len()
                 {
-                    open.selected_item = i;
-                    open.selected_criterion = 0;
+                    open.view.selected_item = i;
+                    open.view.selected_criterion = 0;
                 }
             }
             Action::SelectCriterion(c) => {
@@ -1171,9 +1309,9 @@ impl Workstation {
                     let n = open
                         .review
                         .items
-                        .get(open.selected_item)
+                        .get(open.view.selected_item)
                         .map_or(0, |i| i.criteria.len());
-                    open.selected_criterion = c.min(n.saturating_sub(1));
+                    open.view.selected_criterion = c.min(n.saturating_sub(1));
                 }
             }
             Action::SetAnswer {
@@ -1206,19 +1344,20 @@ impl Workstation {
             }
             Action::ShowSource { doc, span } => {
                 if let Some(open) = &mut self.open {
-                    open.focus = Some((doc, span));
-                    open.scroll_to_row = open.rows.row_of(doc, span.start);
+                    open.view.focus = Some((doc, span));
+                    open.view.documents.scroll_to_row =
+                        open.view.documents.rows.row_of(doc, span.start);
                 }
                 self.layout_focus(Pane::Documents);
             }
             Action::SelectFact(fi) => {
                 if let Some(open) = &mut self.open {
-                    open.selected_fact = Some(fi);
+                    open.view.selected_fact = Some(fi);
                 }
             }
             Action::ClearFact => {
                 if let Some(open) = &mut self.open {
-                    open.selected_fact = None;
+                    open.view.selected_fact = None;
                 }
             }
             Action::AskRegenerate(item) => {
@@ -1329,7 +1468,7 @@ impl Workstation {
                 }
             }
             Action::CancelLoad => {
-                if let Some(job) = self.job.take() {
+                if let Some(job) = self.services.job.take() {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                     crate::ingest::ocr::PROGRESS.cancel();
                     self.info(format!("Cancelled loading {}", job.path.display()));
@@ -1354,6 +1493,19 @@ impl Workstation {
             }
             Action::FocusPane(p) => self.layout_focus(p),
             Action::Notify(text) => self.info(text),
+            Action::ResetLayout => self.layout = default_layout(),
+            Action::ChosePath { kind, path } => self.dialog_chose(kind, path),
+            Action::SetSigner { name, credentials } => {
+                self.settings.reviewer_name = name;
+                self.settings.credentials = credentials;
+            }
+            Action::Restructure(how) => {
+                if let Some(open) = self.open.as_mut()
+                    && let Err(e) = documents::restructure(open, how)
+                {
+                    open.warnings.push(e);
+                }
+            }
         }
     }
 
@@ -1361,6 +1513,7 @@ impl Workstation {
     /// first time (the key store refuses a short passphrase).
     fn unlock_signer(&self, passphrase: &str) -> Result<Signer, String> {
         let dir = self
+            .services
             .key_dir
             .as_deref()
             .ok_or("no settings folder for the signing key (set HOME or IMRDESK_CONFIG_DIR)")?;
@@ -1384,13 +1537,15 @@ impl Workstation {
 
     /// The fingerprint of this reviewer's signing key, for Settings.
     pub fn key_fingerprint(&self) -> Option<String> {
-        KeyStore::open(self.key_dir.as_deref()?).ok()?.fingerprint()
+        KeyStore::open(self.services.key_dir.as_deref()?)
+            .ok()?
+            .fingerprint()
     }
 
     fn apply(&mut self, cmd: Command) {
         let Some(open) = &mut self.open else { return };
         let changes = !matches!(cmd, Command::Finalize { .. });
-        match open.review.apply(cmd, self.env.clock.as_ref()) {
+        match open.review.apply(cmd, self.services.env.clock.as_ref()) {
             Ok(done) => {
                 open.dirty = true;
                 let _ = changes;
@@ -1416,9 +1571,9 @@ impl Workstation {
                     let n = open.review.items.len();
                     if n > 0 {
                         let i = if s == Shortcut::NextItem {
-                            (open.selected_item + 1).min(n - 1)
+                            (open.view.selected_item + 1).min(n - 1)
                         } else {
-                            open.selected_item.saturating_sub(1)
+                            open.view.selected_item.saturating_sub(1)
                         };
                         self.handle(Action::SelectItem(i));
                     }
@@ -1427,9 +1582,9 @@ impl Workstation {
             Shortcut::NextCriterion | Shortcut::PreviousCriterion => {
                 if let Some(open) = &self.open {
                     let c = if s == Shortcut::NextCriterion {
-                        open.selected_criterion + 1
+                        open.view.selected_criterion + 1
                     } else {
-                        open.selected_criterion.saturating_sub(1)
+                        open.view.selected_criterion.saturating_sub(1)
                     };
                     self.handle(Action::SelectCriterion(c));
                 }
@@ -1441,8 +1596,8 @@ impl Workstation {
                     _ => Answer::NotDocumented,
                 };
                 let target = self.open.as_ref().and_then(|o| {
-                    let item = o.review.items.get(o.selected_item)?;
-                    let c = item.criteria.get(o.selected_criterion)?;
+                    let item = o.review.items.get(o.view.selected_item)?;
+                    let c = item.criteria.get(o.view.selected_criterion)?;
                     Some((item.item, c.id.clone()))
                 });
                 if let Some((item, criterion)) = target {
@@ -1455,13 +1610,13 @@ impl Workstation {
             }
             Shortcut::Search => {
                 if let Some(open) = &mut self.open {
-                    open.focus_search = true;
+                    open.view.documents.focus_search = true;
                 }
                 self.layout_focus(Pane::Documents);
             }
             Shortcut::ZoomIn | Shortcut::ZoomOut => {
                 if let Some(open) = &mut self.open {
-                    open.timeline.zoom_request = Some(if s == Shortcut::ZoomIn {
+                    open.view.timeline.zoom_request = Some(if s == Shortcut::ZoomIn {
                         1.5
                     } else {
                         1.0 / 1.5
@@ -1569,20 +1724,19 @@ impl PaneBehavior<'_> {
             ui.label("No case is open.");
             return;
         };
+        let highlight = selected_evidence(open);
+        let open = &mut open.panel();
         match pane {
             Pane::Summary => panels::summary(ui, open, self.theme, self.presenting, self.actions),
-            Pane::Timeline => {
-                let highlight = selected_evidence(open);
-                timeline::show(
-                    ui,
-                    &open.review.case,
-                    &open.review.analysis.timeline,
-                    &mut open.timeline,
-                    &highlight,
-                    self.theme,
-                    self.actions,
-                )
-            }
+            Pane::Timeline => timeline::show(
+                ui,
+                &open.review.case,
+                &open.review.analysis.timeline,
+                &mut open.view.timeline,
+                &highlight,
+                self.theme,
+                self.actions,
+            ),
             Pane::Documents => documents::show(ui, open, self.theme, self.presenting, self.actions),
             Pane::Checklist => panels::checklist(ui, open, self.theme, self.actions),
             Pane::Decision => panels::decision(ui, open, self.theme, self.settings, self.actions),
@@ -1784,10 +1938,10 @@ fn selected_evidence(open: &OpenCase) -> Vec<crate::assessment::Evidence> {
     if open.review.mode == Mode::Training {
         return Vec::new();
     }
-    let Some(item) = open.review.items.get(open.selected_item) else {
+    let Some(item) = open.review.items.get(open.view.selected_item) else {
         return Vec::new();
     };
-    let Some(criterion) = item.criteria.get(open.selected_criterion) else {
+    let Some(criterion) = item.criteria.get(open.view.selected_criterion) else {
         return Vec::new();
     };
     open.review

@@ -12,7 +12,7 @@ use crate::review::{Command, Mode, Status};
 use super::files::DialogKind;
 use super::shortcuts::{self, Shortcut};
 use super::theme::{Theme, ThemeKind};
-use super::{Action, Modal, OpenCase, Pane, Settings, Workstation};
+use super::{Action, CasePanel, Modal, OpenCase, Pane, Settings, Workstation};
 pub use crate::text::counted;
 
 /// A menu entry that does what its keyboard shortcut does, showing the keys.
@@ -34,7 +34,7 @@ fn shortcut_entry(
     }
 }
 
-pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Action>) {
+pub fn menu_bar(ui: &mut egui::Ui, ws: &Workstation, actions: &mut Vec<Action>) {
     let ctx = ui.ctx().clone();
     let sc = |s: Shortcut| shortcuts::label(&ctx, s);
     egui::MenuBar::new().ui(ui, |ui| {
@@ -138,7 +138,7 @@ pub fn menu_bar(ui: &mut egui::Ui, ws: &mut Workstation, actions: &mut Vec<Actio
                 actions.push(Action::Shortcut(Shortcut::TogglePresentation));
             }
             if ui.button("Reset panel layout").clicked() {
-                ws.layout = super::default_layout();
+                actions.push(Action::ResetLayout);
             }
         });
         ui.menu_button("Help", |ui| {
@@ -213,7 +213,7 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
     };
     let case = &open.review.case;
     let meta = &case.meta;
-    let today = ws.env.clock.now().date_naive();
+    let today = ws.services.env.clock.now().date_naive();
     ui.horizontal_wrapped(|ui| {
         let title = if ws.presentation {
             format!("Case ({HIDDEN_WHILE_PRESENTING})")
@@ -328,7 +328,7 @@ pub fn case_bar(ui: &mut egui::Ui, ws: &Workstation, _actions: &mut [Action]) {
 
 pub fn status_bar(ui: &mut egui::Ui, ws: &Workstation, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
-        if let Some(job) = &ws.job {
+        if let Some(job) = &ws.services.job {
             let (p, stage) = job.progress();
             let name = job
                 .path
@@ -452,7 +452,7 @@ fn describe_fact(f: &Fact) -> String {
 /// The case summary pane; `presenting` hides the case number.
 pub fn summary(
     ui: &mut egui::Ui,
-    open: &OpenCase,
+    open: &CasePanel<'_>,
     theme: &Theme,
     presenting: bool,
     actions: &mut Vec<Action>,
@@ -522,7 +522,7 @@ pub fn summary(
                     }
                 });
             summary_editor(ui, open, theme, actions);
-            for (title, list) in &open.summary_facts {
+            for (title, list) in &open.view.summary_facts {
                 ui.add_space(4.0);
                 ui.label(RichText::new(*title).strong());
                 for item in list {
@@ -568,7 +568,12 @@ pub fn summary(
 
 /// The clinical case summary the letter prints, editable: each change is a
 /// review command (undo, audit, signed with the rest).
-fn summary_editor(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+fn summary_editor(
+    ui: &mut egui::Ui,
+    open: &CasePanel<'_>,
+    theme: &Theme,
+    actions: &mut Vec<Action>,
+) {
     if open.hide_engine() {
         return;
     }
@@ -604,7 +609,7 @@ fn summary_editor(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &m
 /// The item selector shared by checklist and decision panels: one row that
 /// scrolls sideways, so a case with many items does not push the criteria
 /// out of a short pane; the selected item is kept in view.
-fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+fn item_tabs(ui: &mut egui::Ui, open: &CasePanel<'_>, theme: &Theme, actions: &mut Vec<Action>) {
     egui::ScrollArea::horizontal()
         .id_salt("item-tabs")
         .auto_shrink([false, true])
@@ -619,7 +624,7 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
                         .unwrap_or_default();
                     // The item being worked on reads in full (the room, or the
                     // reviewer, sees the whole request); the others are shortened.
-                    let text = if i == open.selected_item {
+                    let text = if i == open.view.selected_item {
                         full.clone()
                     } else {
                         short(&full, 34)
@@ -633,7 +638,7 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
                         RichText::new(format!("Item {}: {text}", item.item))
                     };
                     let resp = ui
-                        .selectable_label(i == open.selected_item, label)
+                        .selectable_label(i == open.view.selected_item, label)
                         .on_hover_text(format!(
                             "{full}\nSelect this disputed item ({} / {})",
                             shortcuts::label(ui.ctx(), Shortcut::PreviousItem),
@@ -641,7 +646,7 @@ fn item_tabs(ui: &mut egui::Ui, open: &OpenCase, theme: &Theme, actions: &mut Ve
                         ));
                     // Scroll to the selected item once each time the selection
                     // changes (by click or Ctrl+Up/Down), then leave the row alone.
-                    if i == open.selected_item {
+                    if i == open.view.selected_item {
                         let shown = ui.scope_id().with("item-tabs-shown");
                         let last = ui.ctx().data(|d| d.get_temp::<usize>(shown));
                         if last != Some(i) {
@@ -665,7 +670,12 @@ fn decision_text(d: Decision) -> &'static str {
     }
 }
 
-pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions: &mut Vec<Action>) {
+pub fn checklist(
+    ui: &mut egui::Ui,
+    open: &mut CasePanel<'_>,
+    theme: &Theme,
+    actions: &mut Vec<Action>,
+) {
     if open.review.items.is_empty() {
         ui.label("This case has no disputed items.");
         return;
@@ -684,7 +694,7 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
     };
     let read_only = review.is_read_only();
     egui::ScrollArea::vertical()
-        .id_salt(("checklist-scroll", open.selected_item))
+        .id_salt(("checklist-scroll", open.view.selected_item))
         .auto_shrink([false, false])
         .show(ui, |ui| {
             // Request.
@@ -801,7 +811,7 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
                 .zip(&assessment.criteria)
                 .enumerate()
             {
-                let selected = ci == open.selected_criterion;
+                let selected = ci == open.view.selected_criterion;
                 let frame = if selected {
                     egui::Frame::group(ui.style())
                         .stroke(egui::Stroke::new(2.0, Color32::from(theme.accent)))
@@ -892,7 +902,7 @@ pub fn checklist(ui: &mut egui::Ui, open: &mut OpenCase, theme: &Theme, actions:
 
 pub fn decision(
     ui: &mut egui::Ui,
-    open: &mut OpenCase,
+    open: &mut CasePanel<'_>,
     theme: &Theme,
     settings: &Settings,
     actions: &mut Vec<Action>,
@@ -945,16 +955,24 @@ pub fn decision(
     let n = open.review.items.len();
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(open.selected_item > 0, egui::Button::new("Previous item"))
+            .add_enabled(
+                open.view.selected_item > 0,
+                egui::Button::new("Previous item"),
+            )
             .clicked()
         {
-            actions.push(Action::SelectItem(open.selected_item.saturating_sub(1)));
+            actions.push(Action::SelectItem(
+                open.view.selected_item.saturating_sub(1),
+            ));
         }
         if ui
-            .add_enabled(open.selected_item + 1 < n, egui::Button::new("Next item"))
+            .add_enabled(
+                open.view.selected_item + 1 < n,
+                egui::Button::new("Next item"),
+            )
             .clicked()
         {
-            actions.push(Action::SelectItem(open.selected_item + 1));
+            actions.push(Action::SelectItem(open.view.selected_item + 1));
         }
         let title = open
             .item_id()
@@ -975,7 +993,7 @@ pub fn decision(
         return;
     };
     let read_only = review.is_read_only();
-    egui::ScrollArea::vertical().id_salt(("decision-scroll", open.selected_item)).auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::vertical().id_salt(("decision-scroll", open.view.selected_item)).auto_shrink([false, false]).show(ui, |ui| {
         let suggestion = if hide { None } else { review.current_suggestion(id) };
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Your decision").strong());
@@ -1061,7 +1079,7 @@ pub fn decision(
 }
 
 /// The letter preview; `presenting` masks the patient's identifiers.
-pub fn letter(ui: &mut egui::Ui, open: &mut OpenCase, presenting: bool) {
+pub fn letter(ui: &mut egui::Ui, open: &mut CasePanel<'_>, presenting: bool) {
     if open.hide_engine() {
         ui.label("The letter preview is hidden in training mode until you reveal: it would show the suggested decisions.");
         return;
@@ -1087,7 +1105,7 @@ pub fn letter(ui: &mut egui::Ui, open: &mut OpenCase, presenting: bool) {
 
 pub fn training(
     ui: &mut egui::Ui,
-    open: &mut OpenCase,
+    open: &mut CasePanel<'_>,
     theme: &Theme,
     session: &[training::CaseScore],
     actions: &mut Vec<Action>,
@@ -1100,7 +1118,7 @@ pub fn training(
         session_summary(ui, session, theme);
         return;
     }
-    if !open.revealed {
+    if open.hide_engine {
         let decided = open
             .review
             .items
@@ -1117,7 +1135,7 @@ pub fn training(
         session_summary(ui, session, theme);
         return;
     }
-    let score = training::score(&open.review);
+    let score = training::score(open.review);
     let (agree, judged) = score.points();
     ui.horizontal_wrapped(|ui| {
         let headline = if judged == 0 {
@@ -1481,9 +1499,7 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
                         let p = std::path::PathBuf::from(path.trim());
                         match kind {
                             DialogKind::OpenFile => actions.push(Action::OpenPath { path: p, training: false }),
-                            other => {
-                                ws.dialog = Some(super::files::PendingDialog::ready(*other, Some(p)));
-                            }
+                            other => actions.push(Action::ChosePath { kind: *other, path: p }),
                         }
                         close = true;
                     }
@@ -1537,12 +1553,17 @@ pub fn modal(ctx: &egui::Context, ws: &mut Workstation, actions: &mut Vec<Action
             Modal::Settings => {
                 ui.heading("Settings");
                 egui::Grid::new("settings-grid").num_columns(2).show(ui, |ui| {
+                    let mut name = ws.settings.reviewer_name.clone();
+                    let mut credentials = ws.settings.credentials.clone();
                     let l = ui.label("Reviewer name:");
-                    ui.add(egui::TextEdit::singleline(&mut ws.settings.reviewer_name).desired_width(300.0)).labelled_by(l.id);
+                    let a = ui.add(egui::TextEdit::singleline(&mut name).desired_width(300.0)).labelled_by(l.id);
                     ui.end_row();
                     let l = ui.label("Credentials:");
-                    ui.add(egui::TextEdit::singleline(&mut ws.settings.credentials).hint_text("MD, Board Certified in …").desired_width(300.0)).labelled_by(l.id);
+                    let b = ui.add(egui::TextEdit::singleline(&mut credentials).hint_text("MD, Board Certified in …").desired_width(300.0)).labelled_by(l.id);
                     ui.end_row();
+                    if a.changed() || b.changed() {
+                        actions.push(Action::SetSigner { name, credentials });
+                    }
                     ui.label("Signing key:");
                     ui.label(ws.key_fingerprint().unwrap_or_else(|| "none yet (created when you first finalize)".into()));
                     ui.end_row();

@@ -86,7 +86,7 @@ pub fn wait_for_workers(h: &mut Harness<'static, Workstation>) {
     loop {
         h.step();
         let ws = h.state();
-        if ws.job.is_none() && !ws.library.loading() {
+        if ws.services.job.is_none() && !ws.library.loading() {
             break;
         }
         assert!(
