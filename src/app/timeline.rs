@@ -231,7 +231,7 @@ pub fn show(
     let body = ui.text_style_height(&egui::TextStyle::Body);
     let avail = ui.available_size();
     let rows = Lane::ALL.len() as f32 + 2.3;
-    let lane_h = (avail.y / rows).clamp(body * 1.3, (body * 1.9).max(24.0));
+    let lane_h = (avail.y / rows).clamp(body * 1.15, (body * 1.9).max(24.0));
     let axis_h = lane_h;
     let height = (lane_h * rows).max(avail.y);
     let (rect, response) = ui.allocate_exact_size(vec2(avail.x, height), Sense::click_and_drag());
