@@ -196,3 +196,35 @@ fn the_default_layout_has_the_timeline_in_view() {
         "and the records beside it"
     );
 }
+
+#[test]
+fn hovering_a_criterion_marks_its_evidence_instead_of_the_selected_ones() {
+    use imrdesk::app::{Action, Pane};
+    let mut h = ui_support::harness(demo());
+    h.state_mut()
+        .push_action(Action::FocusPane(Pane::Checklist));
+    h.run();
+    let question = {
+        let open = h.state().open.as_ref().expect("the demo is open");
+        let first = open.review.analysis.items.first().expect("an item");
+        let second = first.criteria.get(1).expect("a second criterion");
+        assert!(!second.evidence.is_empty(), "it quotes the records");
+        second.question.clone()
+    };
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.view.hovered_criterion),
+        Some(None)
+    );
+    h.get_by_label(&question).hover();
+    h.run();
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.view.hovered_criterion),
+        Some(Some(1)),
+        "the card under the pointer is the one whose evidence is marked"
+    );
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.view.selected_criterion),
+        Some(0),
+        "hovering does not change the selection"
+    );
+}

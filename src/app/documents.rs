@@ -211,6 +211,7 @@ impl Search {
 pub fn show(
     ui: &mut egui::Ui,
     open: &mut CasePanel<'_>,
+    evidence: &[crate::assessment::Evidence],
     theme: &Theme,
     presenting: bool,
     actions: &mut Vec<Action>,
@@ -337,6 +338,7 @@ pub fn show(
                         focus,
                         search_hit,
                         selected_fact,
+                        evidence,
                         training,
                         hidden: hidden.as_ref().map(|k| k.as_slice()),
                     };
@@ -586,6 +588,8 @@ struct LineCtx<'a> {
     focus: Option<(DocId, Span)>,
     search_hit: Option<(usize, Span)>,
     selected_fact: Option<usize>,
+    /// The quotes of the criterion hovered or selected in the checklist.
+    evidence: &'a [crate::assessment::Evidence],
     training: bool,
     /// While presenting: the known identifiers to mask (labelled identifier
     /// fields are masked too); `None` shows the text as it is.
@@ -627,7 +631,17 @@ fn draw_line(
     }
     let focus_span = c.focus.filter(|(d, _)| *d == c.doc_id).map(|(_, s)| s);
     let search_span = c.search_hit.filter(|(d, _)| *d == c.doc).map(|(_, s)| s);
-    for s in [focus_span, search_span].into_iter().flatten() {
+    let quoted: Vec<Span> = c
+        .evidence
+        .iter()
+        .filter(|e| e.doc == c.doc_id && e.span.start < c.end && e.span.end > c.start)
+        .map(|e| e.span)
+        .collect();
+    for s in [focus_span, search_span]
+        .into_iter()
+        .flatten()
+        .chain(quoted.iter().copied())
+    {
         cuts.push(s.start.clamp(c.start, c.end));
         cuts.push(s.end.clamp(c.start, c.end));
     }
@@ -670,7 +684,13 @@ fn draw_line(
             });
             let in_focus = focus_span.is_some_and(|s| s.start <= a && s.end >= b);
             let in_search = search_span.is_some_and(|s| s.start <= a && s.end >= b);
+            let in_quote = quoted.iter().any(|s| s.start <= a && s.end >= b);
             let mut rich = RichText::new(piece);
+            if in_quote {
+                // The checklist's criterion quotes this: a lighter shade of
+                // the focus tint (the sentence shown on request keeps the full one).
+                rich = rich.background_color(Color32::from(theme.focus_fill).gamma_multiply(0.45));
+            }
             if in_focus {
                 rich = rich.background_color(Color32::from(theme.focus_fill));
             }
@@ -679,7 +699,7 @@ fn draw_line(
             }
             match fact.and_then(|fi| c.facts.get(fi).map(|f| (fi, f))) {
                 Some((fi, f)) if !c.training || f.kind != crate::fact::FactKind::Request => {
-                    if !in_focus && !in_search {
+                    if !in_focus && !in_search && !in_quote {
                         rich = rich.background_color(theme.fact_fill_for(f.kind, f.certainty));
                     }
                     if f.certainty == Certainty::Negated {

@@ -192,6 +192,9 @@ pub struct OpenCase {
 pub struct CaseView {
     pub selected_item: usize,
     pub selected_criterion: usize,
+    /// The criterion under the pointer in the checklist: its evidence is
+    /// marked on the timeline and in the documents instead of the selected one's.
+    pub hovered_criterion: Option<usize>,
     pub selected_fact: Option<usize>,
     /// The sentence to highlight in the documents.
     pub focus: Option<(DocId, Span)>,
@@ -222,6 +225,7 @@ impl CaseView {
         CaseView {
             selected_item: 0,
             selected_criterion: 0,
+            hovered_criterion: None,
             selected_fact: None,
             focus: None,
             documents: DocumentsView {
@@ -392,6 +396,8 @@ pub enum Action {
     RegenerateStale,
     StepLibrary(bool),
     FocusPane(Pane),
+    /// The pointer is over a criterion of the checklist (or left it).
+    HoverCriterion(Option<usize>),
     /// Back to the default arrangement of panes.
     ResetLayout,
     /// A path typed in the path field for a file dialog that did not open.
@@ -1493,6 +1499,11 @@ impl Workstation {
             }
             Action::FocusPane(p) => self.layout_focus(p),
             Action::Notify(text) => self.info(text),
+            Action::HoverCriterion(c) => {
+                if let Some(open) = self.open.as_mut() {
+                    open.view.hovered_criterion = c;
+                }
+            }
             Action::ResetLayout => self.layout = default_layout(),
             Action::ChosePath { kind, path } => self.dialog_chose(kind, path),
             Action::SetSigner { name, credentials } => {
@@ -1737,7 +1748,14 @@ impl PaneBehavior<'_> {
                 self.theme,
                 self.actions,
             ),
-            Pane::Documents => documents::show(ui, open, self.theme, self.presenting, self.actions),
+            Pane::Documents => documents::show(
+                ui,
+                open,
+                &highlight,
+                self.theme,
+                self.presenting,
+                self.actions,
+            ),
             Pane::Checklist => panels::checklist(ui, open, self.theme, self.actions),
             Pane::Decision => panels::decision(ui, open, self.theme, self.settings, self.actions),
             Pane::Letter => panels::letter(ui, open, self.presenting),
@@ -1932,8 +1950,9 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
     }
 }
 
-/// The evidence of the criterion the reviewer has selected, which the timeline
-/// marks. In training the engine's quotes are the answer key, so none.
+/// The evidence of the criterion under the pointer, else of the one the
+/// reviewer has selected, which the timeline and the documents mark. In
+/// training the engine's quotes are the answer key, so none.
 fn selected_evidence(open: &OpenCase) -> Vec<crate::assessment::Evidence> {
     if open.review.mode == Mode::Training {
         return Vec::new();
@@ -1941,7 +1960,11 @@ fn selected_evidence(open: &OpenCase) -> Vec<crate::assessment::Evidence> {
     let Some(item) = open.review.items.get(open.view.selected_item) else {
         return Vec::new();
     };
-    let Some(criterion) = item.criteria.get(open.view.selected_criterion) else {
+    let shown = open
+        .view
+        .hovered_criterion
+        .unwrap_or(open.view.selected_criterion);
+    let Some(criterion) = item.criteria.get(shown) else {
         return Vec::new();
     };
     open.review

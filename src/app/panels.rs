@@ -805,6 +805,7 @@ pub fn checklist(
                 .small()
                 .color(theme.weak_text),
             );
+            let mut hovered = None;
             for (ci, (c, result)) in item_review
                 .criteria
                 .iter()
@@ -818,7 +819,7 @@ pub fn checklist(
                 } else {
                     egui::Frame::group(ui.style())
                 };
-                frame.show(ui, |ui| {
+                let card = frame.show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     let q = ui.add(
                         egui::Label::new(RichText::new(&result.question).strong())
@@ -896,6 +897,12 @@ pub fn checklist(
                         }
                     }
                 });
+                if ui.rect_contains_pointer(card.response.rect) {
+                    hovered = Some(ci);
+                }
+            }
+            if hovered != open.view.hovered_criterion {
+                actions.push(Action::HoverCriterion(hovered));
             }
         });
 }

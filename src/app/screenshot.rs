@@ -33,7 +33,22 @@ pub fn set_up(ws: &mut Workstation, view: &str) {
     });
     match view {
         "documents" => {
-            if let Some((doc, span)) = first_evidence {
+            // The first item's best-supported criterion, and its first quote:
+            // the other quotes nearby show tinted.
+            let most = ws.open.as_ref().and_then(|o| {
+                let item = o.review.analysis.items.first()?;
+                let (ci, c) = item
+                    .criteria
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(_, c)| c.evidence.len())?;
+                let e = c.evidence.first()?;
+                Some((ci, e.doc, e.span))
+            });
+            if let Some((ci, doc, span)) = most {
+                ws.handle(Action::SelectCriterion(ci));
+                ws.handle(Action::ShowSource { doc, span });
+            } else if let Some((doc, span)) = first_evidence {
                 ws.handle(Action::ShowSource { doc, span });
             }
             let fact = ws
