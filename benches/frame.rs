@@ -185,7 +185,7 @@ fn synthetic_case(_today: chrono::NaiveDate) -> Case {
     synthetic().0
 }
 
-fn synthetic_analysis(_case: &Case) -> Analysis {
+fn synthetic_analysis(_case: &Case, _library: &imrdesk::guideline::Library) -> Analysis {
     synthetic().1
 }
 

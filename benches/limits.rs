@@ -194,7 +194,7 @@ fn opened_case(_today: chrono::NaiveDate) -> Case {
     OPENED.get().map_or_else(Case::new, |o| o.0.clone())
 }
 
-fn opened_analysis(_case: &Case) -> Analysis {
+fn opened_analysis(_case: &Case, _library: &Library) -> Analysis {
     OPENED.get().map_or_else(
         || Analysis {
             facts: Vec::new(),

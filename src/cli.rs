@@ -97,7 +97,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             format,
             output,
         }) => export(&file, &format, &output, &library),
-        None => open_window(cli.file),
+        None => open_window(cli.file, library),
     }
 }
 
@@ -109,12 +109,12 @@ fn load_library(dir: Option<&Path>) -> Result<Library, String> {
 }
 
 #[cfg(feature = "gui")]
-fn open_window(file: Option<PathBuf>) -> Result<(), String> {
-    crate::app::run(file)
+fn open_window(file: Option<PathBuf>, library: Library) -> Result<(), String> {
+    crate::app::run(file, library)
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_file: Option<PathBuf>) -> Result<(), String> {
+fn open_window(_file: Option<PathBuf>, _library: Library) -> Result<(), String> {
     Err(
         "this build has no window (built without the `gui` feature); use a subcommand, see --help"
             .into(),

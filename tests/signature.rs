@@ -286,7 +286,12 @@ fn workstation_shows_signature_does_not_match() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let (good, changed) = review_files(dir.path());
 
-    let mut ws = Workstation::new(real_env(None), Settings::default(), None);
+    let library = Library::builtin().unwrap_or_else(|e| panic!("library: {e}"));
+    let mut ws = Workstation::new(
+        real_env(None, std::sync::Arc::new(library)),
+        Settings::default(),
+        None,
+    );
     ws.open_path_blocking(&changed, false);
     let message = ws.last_message().map(|m| (m.error, m.text.clone()));
     match message {
@@ -672,4 +677,62 @@ fn no_export_writes_over_a_signed_review() {
         file::load(&RealFs, &copy).is_ok_and(|s| s.signature_valid()),
         "the copy is still a valid signed review"
     );
+}
+
+#[test]
+fn a_review_records_its_library_and_the_signature_covers_it() {
+    let builtin =
+        std::sync::Arc::new(Library::builtin().unwrap_or_else(|e| panic!("library: {e}")));
+    let case = imrdesk::ingest::demo_case();
+    let analysis = imrdesk::engine::analyze(&case.without_reference(), &builtin);
+    let mut state = ReviewState::new(case, analysis);
+    assert!(state.use_library(builtin.clone()));
+    let stamp = state.library.clone().unwrap_or_else(|| panic!("a stamp"));
+    assert_eq!(stamp.content_hash, builtin.content_hash());
+    let ids: Vec<_> = state.items.iter().map(|i| i.item).collect();
+    for id in ids {
+        let decision = state.current_suggestion(id).map(|s| s.decision);
+        state
+            .apply(Command::Decide { item: id, decision }, &clock())
+            .unwrap_or_else(|e| panic!("decide: {e:?}"));
+    }
+    state
+        .apply(
+            Command::Finalize {
+                reviewer_name: "Dr. Ines Placeholder".into(),
+                credentials: "MD".into(),
+                signer: signer(),
+            },
+            &clock(),
+        )
+        .unwrap_or_else(|e| panic!("finalize: {e:?}"));
+    assert!(state.signature_valid());
+
+    // The same guidelines read from a folder are another library: a signed
+    // review does not take it.
+    let folder = Library::load_dir(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/guidelines"
+    )))
+    .unwrap_or_else(|e| panic!("folder library: {e}"));
+    let mut other = state.clone();
+    assert!(!other.use_library(std::sync::Arc::new(folder)));
+    assert!(
+        other.rules().is_some_and(|l| l.name() == "built-in"),
+        "it keeps the library it was signed against"
+    );
+    assert!(
+        state.clone().use_library(builtin),
+        "its own library is taken"
+    );
+
+    // Claiming another library after signing breaks the signature.
+    let mut forged = state.clone();
+    if let Some(s) = forged.library.as_mut() {
+        s.content_hash = "0".repeat(64);
+    }
+    assert!(matches!(
+        imrdesk::review::signature::check(&forged),
+        Verification::Altered { .. }
+    ));
 }

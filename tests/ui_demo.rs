@@ -228,3 +228,24 @@ fn hovering_a_criterion_marks_its_evidence_instead_of_the_selected_ones() {
         "hovering does not change the selection"
     );
 }
+
+#[test]
+fn the_window_gives_each_review_its_guideline_library() {
+    let h = ui_support::harness(demo());
+    let open = h.state().open.as_ref().expect("the demo is open");
+    let library = ui_support::library();
+    assert_eq!(
+        open.review
+            .library
+            .as_ref()
+            .map(|s| s.content_hash.as_str()),
+        Some(library.content_hash()),
+        "the review records the library it is decided against"
+    );
+    assert!(
+        open.review
+            .rules()
+            .is_some_and(|l| l.content_hash() == library.content_hash()),
+        "live suggestions use the window's library"
+    );
+}

@@ -80,7 +80,7 @@ fn fixture_case_on(_today: NaiveDate) -> Case {
     case
 }
 
-fn fixture_analysis(case: &Case) -> Analysis {
+fn fixture_analysis(case: &Case, _library: &imrdesk::guideline::Library) -> Analysis {
     let text = REPORT;
     let slr = span_of(
         text,

@@ -38,7 +38,7 @@ impl Lcg {
 /// `analyze`; nothing touches the real disk or clock.
 pub fn workstation(
     demo_case: fn(chrono::NaiveDate) -> Case,
-    analyze: fn(&Case) -> Analysis,
+    analyze: fn(&Case, &imrdesk::guideline::Library) -> Analysis,
 ) -> Workstation {
     let env = Env {
         clock: Box::new(FixedClock::new(
@@ -54,6 +54,10 @@ pub fn workstation(
             analyze,
         },
         autosave_dir: None::<PathBuf>,
+        library: std::sync::Arc::new(
+            imrdesk::guideline::Library::builtin()
+                .unwrap_or_else(|e| panic!("built-in library: {e}")),
+        ),
     };
     let mut ws = Workstation::new(env, Settings::default(), None);
     ws.open_demo();

@@ -22,18 +22,8 @@ fn import(path: &Path) -> Result<(Case, Vec<String>), String> {
         .map_err(|e| e.to_string())
 }
 
-fn analyze(case: &Case) -> Analysis {
-    match crate::review::rule::library() {
-        Ok(lib) => {
-            let facts = crate::extract::extract_case(case);
-            let timeline = crate::timeline::build(case, &facts);
-            crate::engine::analyze_with_facts(case, lib, facts, timeline)
-        }
-        Err(e) => Analysis {
-            timeline: crate::timeline::build(case, &[]),
-            facts: Vec::new(),
-            items: Vec::new(),
-            warnings: vec![format!("The guideline library could not be loaded: {e}")],
-        },
-    }
+fn analyze(case: &Case, library: &crate::guideline::Library) -> Analysis {
+    let facts = crate::extract::extract_case(case);
+    let timeline = crate::timeline::build(case, &facts);
+    crate::engine::analyze_with_facts(case, library, facts, timeline)
 }

@@ -558,7 +558,11 @@ fn restructure_controls(
 /// Applies a merge or split to a copy of the case and re-reads it: a new
 /// analysis and a fresh draft review over the changed documents, and a
 /// fresh view of them. Called by [`super::Workstation::handle`].
-pub fn restructure(open: &mut OpenCase, how: Restructure) -> Result<(), String> {
+pub fn restructure(
+    open: &mut OpenCase,
+    how: Restructure,
+    library: std::sync::Arc<crate::guideline::Library>,
+) -> Result<(), String> {
     let mut case = open.review.case.clone();
     match how {
         Restructure::Split { doc, page } => {
@@ -569,9 +573,9 @@ pub fn restructure(open: &mut OpenCase, how: Restructure) -> Result<(), String> 
         }
     }
     .map_err(|e| e.to_string())?;
-    let library = crate::review::rule::library().map_err(|e| e.to_string())?;
-    let analysis = crate::engine::analyze(&case.without_reference(), library);
+    let analysis = crate::engine::analyze(&case.without_reference(), &library);
     open.review = crate::review::ReviewState::new(case, analysis);
+    open.review.use_library(library);
     open.view = super::CaseView::new(&open.review);
     open.dirty = true;
     Ok(())

@@ -169,8 +169,8 @@ pub struct Backend {
     /// Reads a letter, a record, a records folder or a case file; returns
     /// the case and the import warnings, or a message naming the file.
     pub import: fn(&Path) -> ImportResult,
-    /// Runs the engine over a case.
-    pub analyze: fn(&Case) -> Analysis,
+    /// Runs the engine over a case with the window's guideline library.
+    pub analyze: fn(&Case, &crate::guideline::Library) -> Analysis,
 }
 
 /// Stages of a load, for the progress bar.
@@ -206,7 +206,12 @@ pub struct LoadJob {
 impl LoadJob {
     /// Starts reading `path`: a review file is parsed, anything else is
     /// imported and analysed.
-    pub fn start(path: PathBuf, training: bool, backend: Backend) -> LoadJob {
+    pub fn start(
+        path: PathBuf,
+        training: bool,
+        backend: Backend,
+        library: Arc<crate::guideline::Library>,
+    ) -> LoadJob {
         let (tx, rx) = channel();
         let stage = Arc::new(AtomicU8::new(STAGE_READING));
         let cancel = Arc::new(AtomicBool::new(false));
@@ -214,14 +219,15 @@ impl LoadJob {
         let size = input_size(&path);
         crate::ingest::ocr::PROGRESS.reset();
         std::thread::spawn(move || {
-            let result =
-                std::panic::catch_unwind(|| load_blocking(&path2, backend, &stage2, &cancel2))
-                    .unwrap_or_else(|_| {
-                        Err(format!(
-                            "{}: the file could not be read (the reader failed on it)",
-                            path2.display()
-                        ))
-                    });
+            let result = std::panic::catch_unwind(|| {
+                load_blocking(&path2, backend, &library, &stage2, &cancel2)
+            })
+            .unwrap_or_else(|_| {
+                Err(format!(
+                    "{}: the file could not be read (the reader failed on it)",
+                    path2.display()
+                ))
+            });
             stage2.store(STAGE_DONE, Ordering::Relaxed);
             let _ = tx.send(result);
         });
@@ -328,6 +334,7 @@ pub fn percent_text(fraction: f32, stage: &str) -> String {
 pub fn load_blocking(
     path: &Path,
     backend: Backend,
+    library: &crate::guideline::Library,
     stage: &AtomicU8,
     cancel: &AtomicBool,
 ) -> Result<Loaded, String> {
@@ -341,7 +348,7 @@ pub fn load_blocking(
         return Err(format!("{}: loading cancelled", path.display()));
     }
     stage.store(STAGE_ANALYSING, Ordering::Relaxed);
-    let analysis = (backend.analyze)(&case.without_reference());
+    let analysis = (backend.analyze)(&case.without_reference(), library);
     Ok(Loaded::Case {
         case: Box::new(case),
         analysis: Box::new(analysis),

@@ -510,6 +510,9 @@ pub struct Env {
     pub backend: Backend,
     /// Where untitled work is autosaved; `None` disables that.
     pub autosave_dir: Option<PathBuf>,
+    /// The guideline library (built-in or `--guidelines DIR`): the engine
+    /// and every review's live suggestions use it.
+    pub library: std::sync::Arc<crate::guideline::Library>,
 }
 
 /// [`Env`] as the window keeps it: the filesystem shared so autosaves can
@@ -520,6 +523,7 @@ struct Effects {
     dialogs: Box<dyn FileDialogs>,
     backend: Backend,
     autosave_dir: Option<PathBuf>,
+    library: std::sync::Arc<crate::guideline::Library>,
 }
 
 /// What the window does to the world, and the work it runs off the UI
@@ -582,6 +586,7 @@ impl Workstation {
             dialogs: env.dialogs,
             backend: env.backend,
             autosave_dir: env.autosave_dir,
+            library: env.library,
         };
         Workstation {
             open: None,
@@ -615,7 +620,10 @@ impl Workstation {
     pub fn open_demo(&mut self) {
         let case =
             (self.services.env.backend.demo_case)(self.services.env.clock.now().date_naive());
-        let analysis = (self.services.env.backend.analyze)(&case.without_reference());
+        let analysis = (self.services.env.backend.analyze)(
+            &case.without_reference(),
+            &self.services.env.library,
+        );
         self.open_case(case, analysis, None, Vec::new(), false);
     }
 
@@ -660,7 +668,7 @@ impl Workstation {
         } else {
             ReviewState::new(case, analysis)
         };
-        let mut open = OpenCase::new(review);
+        let mut open = self.case_of(review);
         open.origin = origin;
         for w in &warnings {
             self.messages.push(Message {
@@ -676,9 +684,15 @@ impl Workstation {
         }
     }
 
+    /// An open case of `review`, given the window's guideline library.
+    fn case_of(&self, mut review: ReviewState) -> OpenCase {
+        review.use_library(self.services.env.library.clone());
+        OpenCase::new(review)
+    }
+
     /// Shows a saved review.
     pub fn open_review(&mut self, review: ReviewState, path: Option<PathBuf>) {
-        let mut open = OpenCase::new(review);
+        let mut open = self.case_of(review);
         open.path = path;
         self.open = Some(open);
         self.services.last_autosave = Some(self.services.env.clock.now());
@@ -698,14 +712,25 @@ impl Workstation {
 
     fn open_path_now(&mut self, path: PathBuf, training: bool) {
         self.remember(&path);
-        self.services.job = Some(LoadJob::start(path, training, self.services.env.backend));
+        self.services.job = Some(LoadJob::start(
+            path,
+            training,
+            self.services.env.backend,
+            self.services.env.library.clone(),
+        ));
     }
 
     /// Loads a file on this thread (tests and the command line use it).
     pub fn open_path_blocking(&mut self, path: &Path, training: bool) {
         let stage = std::sync::atomic::AtomicU8::new(0);
         let cancel = std::sync::atomic::AtomicBool::new(false);
-        let result = files::load_blocking(path, self.services.env.backend, &stage, &cancel);
+        let result = files::load_blocking(
+            path,
+            self.services.env.backend,
+            &self.services.env.library,
+            &stage,
+            &cancel,
+        );
         self.finish_load(path.to_path_buf(), training, result);
     }
 
@@ -1511,8 +1536,9 @@ impl Workstation {
                 self.settings.credentials = credentials;
             }
             Action::Restructure(how) => {
+                let library = self.services.env.library.clone();
                 if let Some(open) = self.open.as_mut()
-                    && let Err(e) = documents::restructure(open, how)
+                    && let Err(e) = documents::restructure(open, how, library)
                 {
                     open.warnings.push(e);
                 }
@@ -1673,13 +1699,18 @@ impl Workstation {
     /// Turns the open case into a training exercise, or back. The review
     /// made so far is kept aside and restored when training ends.
     pub fn toggle_training(&mut self) {
+        let library = self.services.env.library.clone();
+        let attach = |mut review: ReviewState| {
+            review.use_library(library.clone());
+            OpenCase::new(review)
+        };
         let Some(open) = &mut self.open else { return };
         if open.review.mode == Mode::Training {
             match open.stashed.take() {
                 Some(review) => {
                     let path = open.path.clone();
                     let origin = open.origin.clone();
-                    *open = OpenCase::new(*review);
+                    *open = attach(*review);
                     open.path = path;
                     open.origin = origin;
                 }
@@ -1687,7 +1718,7 @@ impl Workstation {
                     let review =
                         ReviewState::new(open.review.case.clone(), open.review.analysis.clone());
                     let origin = open.origin.clone();
-                    *open = OpenCase::new(review);
+                    *open = attach(review);
                     open.origin = origin;
                 }
             }
@@ -1698,7 +1729,7 @@ impl Workstation {
             let previous = std::mem::replace(&mut open.review, exercise);
             let origin = open.origin.clone();
             let path = open.path.clone();
-            *open = OpenCase::new(open.review.clone());
+            *open = attach(open.review.clone());
             open.stashed = Some(Box::new(previous));
             open.origin = origin;
             open.path = path.map(|p| p.with_extension("training.imrreview"));
@@ -1886,13 +1917,17 @@ impl eframe::App for ImrApp {
 pub mod screenshot;
 
 /// The real effects and engine.
-pub fn real_env(autosave_dir: Option<PathBuf>) -> Env {
+pub fn real_env(
+    autosave_dir: Option<PathBuf>,
+    library: std::sync::Arc<crate::guideline::Library>,
+) -> Env {
     Env {
         clock: Box::new(crate::review::SystemClock),
         fs: Box::new(crate::review::RealFs),
         dialogs: Box::new(NativeDialogs),
         backend: backend::real(),
         autosave_dir,
+        library,
     }
 }
 
@@ -1902,8 +1937,10 @@ mod backend;
 pub use backend::real as real_backend;
 
 /// Opens the workstation window on `initial` (a letter, a records folder or
-/// a review file), or on the demo case.
-pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
+/// a review file), or on the demo case, with `library` (the command line's
+/// built-in or `--guidelines` library).
+pub fn run(initial: Option<PathBuf>, library: crate::guideline::Library) -> Result<(), String> {
+    let library = std::sync::Arc::new(library);
     let probe = FirstFrameProbe::from_env(std::time::Instant::now());
     let autosave_dir = eframe::storage_dir("imrdesk");
     let options = eframe::NativeOptions {
@@ -1927,7 +1964,8 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
                     ),
                     None => (Settings::default(), None),
                 };
-                let mut ws = Workstation::new(real_env(autosave_dir), settings, layout);
+                let mut ws =
+                    Workstation::new(real_env(autosave_dir, library.clone()), settings, layout);
                 match initial {
                     Some(path) => ws.open_path(path, false),
                     None => ws.open_demo(),

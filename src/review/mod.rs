@@ -185,6 +185,46 @@ pub struct ReviewState {
     pub summary: String,
     #[serde(skip)]
     history: History,
+    /// The guideline library the live suggestions are recomputed with
+    /// ([`ReviewState::use_library`]); not saved (the stamp above is).
+    #[serde(skip)]
+    rules: Rules,
+}
+
+/// The library a review's live suggestions use, given by whoever opened
+/// the review. Two reviews compare equal whatever library they were given.
+#[derive(Clone, Default)]
+pub struct Rules(Option<std::sync::Arc<crate::guideline::Library>>);
+
+impl Rules {
+    pub fn get(&self) -> Option<&crate::guideline::Library> {
+        self.0.as_deref()
+    }
+}
+
+impl PartialEq for Rules {
+    fn eq(&self, _: &Rules) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.get() {
+            Some(l) => write!(f, "Rules({})", l.name()),
+            None => write!(f, "Rules(none)"),
+        }
+    }
+}
+
+impl LibraryStamp {
+    /// The stamp of `library`: its name and content hash.
+    pub fn of(library: &crate::guideline::Library) -> LibraryStamp {
+        LibraryStamp {
+            id: library.name().to_string(),
+            content_hash: library.content_hash().to_string(),
+        }
+    }
 }
 
 /// An edit to the review. Every change goes through [`ReviewState::apply`].
@@ -424,7 +464,32 @@ impl ReviewState {
             audit: Vec::new(),
             summary,
             history: History::default(),
+            rules: Rules::default(),
         }
+    }
+
+    /// Gives the review the guideline library its live suggestions are
+    /// recomputed with. A review still open for work records the library's
+    /// stamp (which the signature then covers); a finalized review takes the
+    /// library only when it is the one it was signed against, so its letter
+    /// never recomputes a suggestion from another library. Returns whether
+    /// the library was taken.
+    pub fn use_library(&mut self, library: std::sync::Arc<crate::guideline::Library>) -> bool {
+        let stamp = LibraryStamp::of(&library);
+        if self.is_read_only() {
+            if self.library.as_ref() != Some(&stamp) {
+                return false;
+            }
+        } else {
+            self.library = Some(stamp);
+        }
+        self.rules = Rules(Some(library));
+        true
+    }
+
+    /// The library given by [`ReviewState::use_library`], if any.
+    pub fn rules(&self) -> Option<&crate::guideline::Library> {
+        self.rules.get()
     }
 
     /// A training exercise: every answer starts as "not documented" and the

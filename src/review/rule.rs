@@ -26,6 +26,23 @@ pub fn library() -> Result<&'static Library, &'static str> {
     LIBRARY.as_ref().map_err(|e| e.as_str())
 }
 
+/// The library to recompute with: the one the review was given; else, for
+/// a review that records no library or records the built-in one, the
+/// built-in library. A review stamped with another library that was not
+/// given it keeps the engine's stored suggestions (the all-criteria rule
+/// only after an override).
+fn rules_for(state: &ReviewState) -> Option<&Library> {
+    if let Some(lib) = state.rules() {
+        return Some(lib);
+    }
+    let builtin = library().ok()?;
+    match &state.library {
+        None => Some(builtin),
+        Some(stamp) if stamp.content_hash == builtin.content_hash() => Some(builtin),
+        Some(_) => None,
+    }
+}
+
 /// Depth limit for following `depends_on` chains; a cycle in a damaged file
 /// must not recurse for ever.
 const MAX_DEPENDENCY_DEPTH: usize = 8;
@@ -55,7 +72,7 @@ pub(crate) fn suggest(state: &ReviewState, id: ItemId, depth: usize) -> Option<S
     let engine_rule = assessment
         .guideline
         .as_ref()
-        .and_then(|g| library().ok().filter(|lib| lib.get(&g.id).is_some()));
+        .and_then(|g| rules_for(state).filter(|lib| lib.get(&g.id).is_some()));
     let mut suggestion = if unchanged && parent.is_none() {
         assessment.suggestion.clone()
     } else if let Some(lib) = engine_rule {

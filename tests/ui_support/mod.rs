@@ -68,8 +68,23 @@ pub fn with_env(
         dialogs: Box::new(dialogs),
         backend,
         autosave_dir,
+        library: library(),
     };
     Workstation::new(env, settings, None)
+}
+
+/// The built-in guideline library, loaded once for the test binary.
+pub fn library() -> std::sync::Arc<imrdesk::guideline::Library> {
+    static LIBRARY: std::sync::OnceLock<std::sync::Arc<imrdesk::guideline::Library>> =
+        std::sync::OnceLock::new();
+    LIBRARY
+        .get_or_init(|| {
+            std::sync::Arc::new(
+                imrdesk::guideline::Library::builtin()
+                    .unwrap_or_else(|e| panic!("built-in library: {e}")),
+            )
+        })
+        .clone()
 }
 
 /// A harness drawing the whole window at a laptop-sized resolution.
