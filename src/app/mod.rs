@@ -278,10 +278,6 @@ impl CasePanel<'_> {
         self.view.item_id(self.review)
     }
 
-    pub fn hide_engine(&self) -> bool {
-        self.hide_engine
-    }
-
     /// The letter preview text, cached until the review changes.
     pub fn letter_preview(&mut self) -> &str {
         self.view.letter_preview(self.review)

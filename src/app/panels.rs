@@ -574,7 +574,7 @@ fn summary_editor(
     theme: &Theme,
     actions: &mut Vec<Action>,
 ) {
-    if open.hide_engine() {
+    if open.hide_engine {
         return;
     }
     ui.add_space(4.0);
@@ -683,7 +683,7 @@ pub fn checklist(
     item_tabs(ui, open, theme, actions);
     ui.separator();
     let Some(id) = open.item_id() else { return };
-    let hide = open.hide_engine();
+    let hide = open.hide_engine;
     let review = &open.review;
     let Some(assessment) = review.assessment(id) else {
         ui.label("The engine has no assessment for this item.");
@@ -994,7 +994,7 @@ pub fn decision(
     });
     ui.separator();
     let Some(id) = open.item_id() else { return };
-    let hide = open.hide_engine();
+    let hide = open.hide_engine;
     let review = &open.review;
     let Some(item) = review.item_review(id) else {
         return;
@@ -1087,7 +1087,7 @@ pub fn decision(
 
 /// The letter preview; `presenting` masks the patient's identifiers.
 pub fn letter(ui: &mut egui::Ui, open: &mut CasePanel<'_>, presenting: bool) {
-    if open.hide_engine() {
+    if open.hide_engine {
         ui.label("The letter preview is hidden in training mode until you reveal: it would show the suggested decisions.");
         return;
     }
