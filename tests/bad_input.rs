@@ -849,21 +849,26 @@ fn characters_the_pdf_fonts_lack_are_listed_in_a_warning() {
     );
 }
 
-/// Runs the binary with a file-size limit of `blocks` × 512 bytes (dash's
-/// `ulimit -f` unit) and SIGXFSZ ignored, so a write past the limit fails
-/// with EFBIG as on a full disk instead of killing the process.
+/// Runs the binary through `sh` after `limits` (shell commands such as
+/// `ulimit`), so a test can give it less disk or memory than it would use.
 #[cfg(unix)]
-fn run_with_file_limit(blocks: u32, args: &[&std::ffi::OsStr]) -> Output {
+fn run_under_shell(limits: &str, args: &[&std::ffi::OsStr]) -> Output {
     Command::new("sh")
         .arg("-c")
-        .arg(format!(
-            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
-        ))
+        .arg(format!("{limits}; exec \"$0\" \"$@\""))
         .arg(BIN)
         .args(args)
         .env("RUST_BACKTRACE", "0")
         .output()
         .expect("sh runs")
+}
+
+/// Runs the binary with a file-size limit of `blocks` × 512 bytes (dash's
+/// `ulimit -f` unit) and SIGXFSZ ignored, so a write past the limit fails
+/// with EFBIG as on a full disk instead of killing the process.
+#[cfg(unix)]
+fn run_with_file_limit(blocks: u32, args: &[&std::ffi::OsStr]) -> Output {
+    run_under_shell(&format!("trap '' XFSZ; ulimit -f {blocks}"), args)
 }
 
 #[cfg(unix)]
@@ -964,14 +969,7 @@ fn an_export_over_a_file_keeps_its_owner_and_group() {
 /// a huge file whole before checking its size fails instead of succeeding.
 #[cfg(unix)]
 fn run_with_memory_limit(mib: u64, args: &[&std::ffi::OsStr]) -> Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mib * 1024))
-        .arg(BIN)
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("sh runs")
+    run_under_shell(&format!("ulimit -v {}", mib * 1024), args)
 }
 
 #[cfg(unix)]

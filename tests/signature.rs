@@ -39,12 +39,12 @@ fn finalized() -> ReviewState {
     let library = Library::builtin().unwrap_or_else(|e| panic!("built-in library: {e}"));
     let case = imrdesk::ingest::demo_case();
     let analysis = imrdesk::engine::analyze(&case.without_reference(), &library);
-    let mut state = ReviewState::new(case, analysis);
-    let clock = FixedClock::new(
-        Utc.with_ymd_and_hms(2026, 2, 3, 14, 30, 0)
-            .single()
-            .unwrap_or_default(),
-    );
+    sign(ReviewState::new(case, analysis))
+}
+
+/// `state` with every item decided as the engine suggests, then signed.
+fn sign(mut state: ReviewState) -> ReviewState {
+    let clock = clock();
     let ids: Vec<_> = state.items.iter().map(|i| i.item).collect();
     assert!(!ids.is_empty(), "the demo case has disputed items");
     for id in ids {
@@ -547,13 +547,21 @@ fn a_wrong_passphrase_is_a_clear_error() {
     assert!(store.is_trusted(&made.public_key_hex()));
 }
 
+/// The binary with `args` and the settings folder `config` (its keys and
+/// trusted list).
+fn run_with_config(config: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    Process::new(BIN)
+        .args(args)
+        .env("IMRDESK_CONFIG_DIR", config)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap_or_else(|e| panic!("the imrdesk binary runs: {e}"))
+}
+
 fn verify(config: &Path, files: &[&Path]) -> Output {
-    let mut cmd = Process::new(BIN);
-    cmd.arg("verify")
-        .args(files)
-        .env("IMRDESK_CONFIG_DIR", config);
-    cmd.output()
-        .unwrap_or_else(|e| panic!("imrdesk verify runs: {e}"))
+    let mut args: Vec<&std::ffi::OsStr> = vec!["verify".as_ref()];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    run_with_config(config, &args)
 }
 
 #[test]
@@ -595,15 +603,17 @@ fn imrdesk_verify_reports_each_file_and_exits_non_zero_unless_all_are_trusted_an
 
 /// `imrdesk export` with the settings folder `config`.
 fn export_with_config(config: &Path, input: &Path, format: &str, out: &Path) -> Output {
-    Process::new(BIN)
-        .args(["export".as_ref(), input.as_os_str(), "--format".as_ref()])
-        .arg(format)
-        .arg("-o")
-        .arg(out)
-        .env("IMRDESK_CONFIG_DIR", config)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap_or_else(|e| panic!("imrdesk export runs: {e}"))
+    run_with_config(
+        config,
+        &[
+            "export".as_ref(),
+            input.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    )
 }
 
 #[test]
@@ -689,24 +699,12 @@ fn a_review_records_its_library_and_the_signature_covers_it() {
     assert!(state.use_library(builtin.clone()));
     let stamp = state.library.clone().unwrap_or_else(|| panic!("a stamp"));
     assert_eq!(stamp.content_hash, builtin.content_hash());
-    let ids: Vec<_> = state.items.iter().map(|i| i.item).collect();
-    for id in ids {
-        let decision = state.current_suggestion(id).map(|s| s.decision);
-        state
-            .apply(Command::Decide { item: id, decision }, &clock())
-            .unwrap_or_else(|e| panic!("decide: {e:?}"));
-    }
-    state
-        .apply(
-            Command::Finalize {
-                reviewer_name: "Dr. Ines Placeholder".into(),
-                credentials: "MD".into(),
-                signer: signer(),
-            },
-            &clock(),
-        )
-        .unwrap_or_else(|e| panic!("finalize: {e:?}"));
-    assert!(state.signature_valid());
+    let state = sign(state);
+    assert_eq!(
+        state.library,
+        Some(stamp),
+        "the signed review keeps its stamp"
+    );
 
     // The same guidelines read from a folder are another library: a signed
     // review does not take it.

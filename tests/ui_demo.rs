@@ -152,13 +152,20 @@ fn presentation_hides_the_case_number_from_the_room() {
     );
 }
 
-#[test]
-fn the_selected_item_tab_reads_in_full() {
+/// The demo open with the checklist in front.
+fn on_checklist() -> egui_kittest::Harness<'static, Workstation> {
     use imrdesk::app::{Action, Pane};
     let mut h = ui_support::harness(demo());
     h.state_mut()
         .push_action(Action::FocusPane(Pane::Checklist));
     h.run();
+    h
+}
+
+#[test]
+fn the_selected_item_tab_reads_in_full() {
+    use imrdesk::app::Action;
+    let mut h = on_checklist();
     let (index, full) = {
         let open = h.state().open.as_ref().expect("the demo is open");
         open.review
@@ -199,11 +206,7 @@ fn the_default_layout_has_the_timeline_in_view() {
 
 #[test]
 fn hovering_a_criterion_marks_its_evidence_instead_of_the_selected_ones() {
-    use imrdesk::app::{Action, Pane};
-    let mut h = ui_support::harness(demo());
-    h.state_mut()
-        .push_action(Action::FocusPane(Pane::Checklist));
-    h.run();
+    let mut h = on_checklist();
     let question = {
         let open = h.state().open.as_ref().expect("the demo is open");
         let first = open.review.analysis.items.first().expect("an item");
